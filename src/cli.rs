@@ -1,0 +1,74 @@
+//! The command line. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// wirebook: a static site generator for technical writing with live, runnable protocol demos.
+#[derive(Debug, Parser)]
+#[command(name = "wirebook", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --out): posts, index, categories, tags, feed, sitemap.
+    Build(BuildArgs),
+    /// Check everything `build` checks (front matter, layouts, encoding, internal links)
+    /// without writing output. Exit code 1 on problems.
+    Check(CheckArgs),
+    /// Create a new post with today's date: posts/YYYY-MM-DD-slug.md
+    New(NewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SiteArgs {
+    /// Site root: the folder with wirebook.toml and posts/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include drafts (`draft: true`) and posts dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override `base_url` from wirebook.toml, e.g. https://user.github.io/repo/
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output directory [default: ROOT/public]. Replaced atomically when the build succeeds.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print only warnings and errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Repair posts whose text is UTF-8 mis-read as Windows-1252 (mojibake), where the
+    /// repair loses nothing. Files that cannot be repaired losslessly are left untouched.
+    #[arg(long)]
+    pub fix_encoding: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The post's title.
+    pub title: String,
+    /// Site root.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Slug for the file name and URL [default: from the title].
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// Mark the post as a draft.
+    #[arg(long)]
+    pub draft: bool,
+}

@@ -1,0 +1,5 @@
+//! One thin module per subcommand: arguments in, library call, summary out.
+
+pub mod build;
+pub mod check;
+pub mod new;

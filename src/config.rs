@@ -1,0 +1,189 @@
+//! `wirebook.toml`: the typed site configuration, with a default for every key.
+//!
+//! Unknown keys are an error (a typo such as `base_ur` must not be silently ignored).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+pub const CONFIG_FILE: &str = "wirebook.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, shown in the header, the feed and `<title>`.
+    pub title: String,
+    /// One-line description for the home page, the feed and meta tags.
+    pub description: String,
+    /// Default author for posts that do not name one.
+    pub author: String,
+    /// BCP 47 language tag for `<html lang>`.
+    pub language: String,
+    /// Absolute URL the site is served from, with an optional sub-path
+    /// (`https://user.github.io/repo/`). Every link and asset honours its path.
+    pub base_url: String,
+    /// Jekyll-style permalink pattern for posts.
+    pub permalink: String,
+    /// Posts per index page.
+    pub posts_per_page: usize,
+    /// Entries in `atom.xml`.
+    pub feed_limit: usize,
+    /// A post gets a table of contents when it has at least this many h2/h3 headings.
+    pub toc_min_headings: usize,
+    /// Words per minute used for the reading-time estimate.
+    pub words_per_minute: usize,
+    pub highlight: HighlightConfig,
+    pub examples: ExamplesConfig,
+    /// Free-form values for templates (`config.extra.KEY`).
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HighlightConfig {
+    /// Syntect theme for the light colour scheme.
+    pub light: String,
+    /// Syntect theme for the dark colour scheme.
+    pub dark: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExamplesConfig {
+    /// Where the examples server lives. Empty: the same origin as the site (`wirebook serve`).
+    pub url: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "wirebook".into(),
+            description: String::new(),
+            author: String::new(),
+            language: "en".into(),
+            base_url: "http://127.0.0.1:1111/".into(),
+            permalink: "/:year/:month/:day/:slug/".into(),
+            posts_per_page: 10,
+            feed_limit: 20,
+            toc_min_headings: 3,
+            words_per_minute: 220,
+            highlight: HighlightConfig::default(),
+            examples: ExamplesConfig::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+impl Default for HighlightConfig {
+    fn default() -> Self {
+        HighlightConfig {
+            light: "InspiredGitHub".into(),
+            dark: "OneHalfDark".into(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads `wirebook.toml` under `root`; a missing file means all defaults.
+    pub fn load(root: &Path) -> Result<SiteConfig> {
+        let path = root.join(CONFIG_FILE);
+        if !path.exists() {
+            return Ok(SiteConfig::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut config =
+            Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        config.examples.url = config.examples.url.trim_end_matches('/').to_string();
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<SiteConfig, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.posts_per_page == 0 {
+            return Err("`posts_per_page` must be at least 1".into());
+        }
+        if !self.permalink.starts_with('/') {
+            return Err(format!(
+                "`permalink` must start with '/', got {:?}",
+                self.permalink
+            ));
+        }
+        crate::content::page::validate_permalink_pattern(&self.permalink)
+            .map_err(|e| format!("`permalink`: {e}"))?;
+        BaseUrl::parse(&self.base_url).map(|_| ())
+    }
+
+    pub fn base(&self) -> BaseUrl {
+        BaseUrl::parse(&self.base_url)
+            .unwrap_or_else(|_| BaseUrl::parse("http://127.0.0.1:1111/").unwrap())
+    }
+}
+
+/// `base_url` split into its origin (`https://user.github.io`) and path (`/repo`, or empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseUrl {
+    pub origin: String,
+    /// Path prefix without a trailing slash; empty for a site at the root.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> std::result::Result<BaseUrl, String> {
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+            format!("`base_url` must be an absolute URL such as https://example.org/, got {url:?}")
+        })?;
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("`base_url` must use http or https, got {url:?}"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if host.is_empty() {
+            return Err(format!("`base_url` has no host: {url:?}"));
+        }
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            path: path.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// A root-relative URL (`/2025/06/10/x/`) under the base path (`/repo/2025/06/10/x/`).
+    pub fn local(&self, path: &str) -> String {
+        format!("{}{}", self.path, path)
+    }
+
+    /// The absolute form of a root-relative URL.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}{}", self.origin, self.path, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = SiteConfig::parse("title = \"x\"\nbase_ur = \"https://a/\"\n").unwrap_err();
+        assert!(err.contains("base_ur"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn base_url_with_sub_path() {
+        let b = BaseUrl::parse("https://user.github.io/repo/").unwrap();
+        assert_eq!(b.origin, "https://user.github.io");
+        assert_eq!(b.local("/a/"), "/repo/a/");
+        assert_eq!(b.absolute("/"), "https://user.github.io/repo/");
+        assert_eq!(BaseUrl::parse("http://x.org").unwrap().path, "");
+    }
+}

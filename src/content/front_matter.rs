@@ -1,0 +1,387 @@
+//! Splitting a post into YAML front matter and Markdown body, and reading the fields.
+//!
+//! Every error carries a line counted from the top of the *file*, not of the front matter
+//! (Zola's users asked for that for years).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::de::DeserializeOwned;
+
+use crate::yaml;
+
+/// The Jekyll post fields we understand. Anything else is kept in `extra`.
+pub const KNOWN_KEYS: &[&str] = &[
+    "layout",
+    "title",
+    "date",
+    "categories",
+    "tags",
+    "thumbnail",
+    "author",
+    "description",
+    "slug",
+    "draft",
+    "permalink",
+    "published",
+    "category",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub layout: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub thumbnail: Option<String>,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    pub permalink: Option<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A front-matter problem at a file line (1-based) with an optional column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub line: usize,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// The result of splitting: YAML text and where the body starts.
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// File line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// File line of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `---\nYAML\n---\nBODY`. No front matter: the whole text is the body.
+pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| (text == "---").then_some(""))
+    else {
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+        });
+    };
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Split {
+                yaml: &rest[..offset],
+                yaml_line: 2,
+                body: &rest[offset + line.len()..],
+                body_line: i + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(FieldError {
+        line: 1,
+        column: None,
+        message: "front matter opened with `---` is never closed (add a `---` line after it)"
+            .into(),
+    })
+}
+
+/// Parses the YAML of `split` into fields. Returns the fields and warnings (near-miss keys).
+pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<FieldError>> {
+    let mut fm = FrontMatter::default();
+    if split.yaml.trim().is_empty() {
+        return Ok((fm, Vec::new()));
+    }
+    let value: yaml::Value = yaml::from_str(split.yaml).map_err(|e| {
+        let (line, column) = e.location().map_or((split.yaml_line, None), |l| {
+            (split.yaml_line + l.line() - 1, Some(l.column()))
+        });
+        let message = relocate(&e.to_string(), split.yaml_line - 1);
+        vec![FieldError {
+            line,
+            column,
+            message: format!("invalid YAML front matter: {}", strip_location(&message)),
+        }]
+    })?;
+    let map = match value {
+        yaml::Value::Mapping(m) => m,
+        yaml::Value::Null => return Ok((fm, Vec::new())),
+        _ => {
+            return Err(vec![FieldError {
+                line: split.yaml_line,
+                column: None,
+                message: "front matter must be `key: value` lines".into(),
+            }])
+        }
+    };
+
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (key, value) in map {
+        let Some(key) = key.as_str().map(str::to_string) else {
+            errors.push(FieldError {
+                line: split.yaml_line,
+                column: None,
+                message: "front-matter keys must be strings".into(),
+            });
+            continue;
+        };
+        let line = key_line(split, &key);
+        let mut field = |r: Result<(), String>| {
+            if let Err(message) = r {
+                errors.push(FieldError {
+                    line,
+                    column: None,
+                    message: format!("field `{key}`: {message}"),
+                });
+            }
+        };
+        match key.as_str() {
+            "layout" => field(typed(value).map(|v| fm.layout = v)),
+            "title" => field(scalar_string(value).map(|v| fm.title = v)),
+            "date" => field(parse_date_value(&value).map(|v| fm.date = v)),
+            // Jekyll accepts both spellings; a post may use either or both.
+            "categories" | "category" => field(string_list(value).map(|v| fm.categories.extend(v))),
+            "tags" => field(string_list(value).map(|v| fm.tags = v)),
+            "thumbnail" => field(typed(value).map(|v| fm.thumbnail = v)),
+            "author" => field(scalar_string(value).map(|v| fm.author = v)),
+            "description" => field(scalar_string(value).map(|v| fm.description = v)),
+            "slug" => field(scalar_string(value).map(|v| fm.slug = v)),
+            "draft" => field(typed::<Option<bool>>(value).map(|v| fm.draft |= v.unwrap_or(false))),
+            // Jekyll's spelling of the same thing.
+            "published" => {
+                field(typed::<Option<bool>>(value).map(|v| fm.draft |= v == Some(false)))
+            }
+            "permalink" => field(typed(value).map(|v| fm.permalink = v)),
+            _ => {
+                if let Some(known) = near_miss(&key) {
+                    warnings.push(FieldError {
+                        line,
+                        column: None,
+                        message: format!("unknown front-matter key `{key}`: did you mean `{known}`? (kept as page.extra.{key})"),
+                    });
+                }
+                match serde_json::to_value(&value) {
+                    Ok(v) => {
+                        fm.extra.insert(key, v);
+                    }
+                    Err(e) => field(Err(e.to_string())),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((fm, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+fn strip_location(msg: &str) -> String {
+    // serde_yaml appends " at line L column C", which is relative to the front matter.
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// serde_yaml counts lines from the top of the front matter; rewrite every "at line N" in its
+/// message so it counts from the top of the file.
+fn relocate(msg: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("at line ") {
+        let after = &rest[i + 8..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) => {
+                out.push_str(&rest[..i + 8]);
+                out.push_str(&(n + offset).to_string());
+                rest = &after[digits..];
+            }
+            Err(_) => {
+                out.push_str(&rest[..i + 8]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn typed<T: DeserializeOwned>(value: yaml::Value) -> Result<T, String> {
+    yaml::from_value(value).map_err(|e| strip_location(&e.to_string()))
+}
+
+/// A string field that also accepts numbers and booleans (`title: 2025`).
+fn scalar_string(value: yaml::Value) -> Result<Option<String>, String> {
+    match value {
+        yaml::Value::Null => Ok(None),
+        yaml::Value::String(s) => Ok(Some(s)),
+        yaml::Value::Number(n) => Ok(Some(n.to_string())),
+        yaml::Value::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err("expected text".into()),
+    }
+}
+
+/// A list of strings, or one string of space-separated words (Jekyll's rule).
+fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
+    match value {
+        yaml::Value::Null => Ok(Vec::new()),
+        yaml::Value::Sequence(items) => items
+            .into_iter()
+            .map(|v| scalar_string(v).map(Option::unwrap_or_default))
+            .filter(|s| !matches!(s, Ok(s) if s.trim().is_empty()))
+            .collect::<Result<_, _>>()
+            .map_err(|_| "expected a list of words".into()),
+        other => Ok(scalar_string(other)
+            .map_err(|_| "expected a list or a word".to_string())?
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()),
+    }
+}
+
+fn parse_date_value(value: &yaml::Value) -> Result<Option<DateTime<FixedOffset>>, String> {
+    match value {
+        yaml::Value::Null => Ok(None),
+        yaml::Value::String(s) => parse_date(s).map(Some),
+        _ => Err("expected a date such as 2025-06-10 or 2025-06-10 14:30:00 +09:00".into()),
+    }
+}
+
+/// Dates as Jekyll writes them: a day, or a date-time with an optional zone.
+pub fn parse_date(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    let s = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(d);
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%d %H:%M %z",
+        "%Y-%m-%dT%H:%M:%S%z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            return Ok(d);
+        }
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Utc.from_utc_datetime(&d).fixed_offset());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Utc
+            .from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+            .fixed_offset());
+    }
+    Err(format!(
+        "cannot read {s:?} as a date; use 2025-06-10 or 2025-06-10 14:30:00 +09:00"
+    ))
+}
+
+/// The file line where `key:` is written (top-level keys only), for error messages.
+fn key_line(split: &Split<'_>, key: &str) -> usize {
+    split
+        .yaml
+        .lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+                || l.strip_prefix(&format!("\"{key}\"")).is_some()
+        })
+        .map_or(split.yaml_line, |i| split.yaml_line + i)
+}
+
+/// A known key within two edits of an unknown one (`tag` → `tags`, `catagories` → `categories`).
+fn near_miss(key: &str) -> Option<&'static str> {
+    let key = key.to_lowercase();
+    if KNOWN_KEYS.contains(&key.as_str()) {
+        // Case differs only (`Title:`).
+        return KNOWN_KEYS.iter().copied().find(|k| *k == key);
+    }
+    KNOWN_KEYS
+        .iter()
+        .copied()
+        .filter(|k| key.len() >= 3 && levenshtein(&key, k) <= 2)
+        .min_by_key(|k| levenshtein(&key, k))
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<(FrontMatter, Vec<FieldError>), Vec<FieldError>> {
+        let s = split(text).map_err(|e| vec![e])?;
+        parse(&s)
+    }
+
+    #[test]
+    fn yaml_error_line_counts_from_top_of_file() {
+        let errs = parse_text("---\ntitle: ok\ntags: [a, b\n---\nbody\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].line >= 3, "{errs:?}");
+        assert!(errs[0].message.starts_with("invalid YAML"), "{errs:?}");
+        assert!(!errs[0].message.contains("at line 3 column 1,"), "{errs:?}");
+    }
+
+    #[test]
+    fn fields_lists_and_extra() {
+        let (fm, warnings) = parse_text(
+            "---\ntitle: \"T\"\ndate: 2025-06-10 09:30:00 +09:00\ncategories: backend api\ntags: one\ntag: x\ntoc: true\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.title.as_deref(), Some("T"));
+        assert_eq!(fm.categories, ["backend", "api"]);
+        assert_eq!(fm.tags, ["one"]);
+        assert_eq!(fm.date.unwrap().to_rfc3339(), "2025-06-10T09:30:00+09:00");
+        assert_eq!(fm.extra["toc"], serde_json::Value::Bool(true));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, 6);
+        assert!(warnings[0].message.contains("did you mean `tags`"));
+    }
+
+    #[test]
+    fn wrong_type_names_field_and_line() {
+        let errs = parse_text("---\ntitle: x\ndate: [1]\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, 3);
+        assert!(errs[0].message.contains("`date`"), "{errs:?}");
+    }
+
+    #[test]
+    fn catagories_is_a_near_miss() {
+        assert_eq!(near_miss("catagories"), Some("categories"));
+        assert_eq!(near_miss("comments"), None);
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        assert!(split("---\ntitle: x\n").is_err());
+        let s = split("no front matter\n").unwrap();
+        assert_eq!(s.body_line, 1);
+    }
+}

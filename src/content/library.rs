@@ -1,0 +1,98 @@
+//! The set of posts in memory: discovered under `posts/`, loaded in parallel, sorted newest
+//! first, drafts and future posts filtered out.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::page::{Loaded, Page};
+use crate::config::SiteConfig;
+use crate::diagnostics::Problem;
+
+pub const POSTS_DIR: &str = "posts";
+
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Published posts, newest first.
+    pub pages: Vec<Page>,
+}
+
+/// Markdown files under `posts/`, relative to `root`, in a stable order. Hidden files and
+/// editor backups (`.#x.md`, `x.md~`) are skipped.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(POSTS_DIR))
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_markdown(e.path()))
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown")
+    )
+}
+
+pub struct LoadResult {
+    pub library: Library,
+    pub warnings: Vec<Problem>,
+    pub problems: Vec<Problem>,
+}
+
+impl Library {
+    pub fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> LoadResult {
+        let files = discover(root);
+        let results: Vec<Result<Loaded, Vec<Problem>>> = files
+            .par_iter()
+            .map(|rel| Page::load(root, rel, config))
+            .collect();
+        let mut pages = Vec::with_capacity(results.len());
+        let mut warnings = Vec::new();
+        let mut problems = Vec::new();
+        for r in results {
+            match r {
+                Ok(loaded) => {
+                    warnings.extend(loaded.warnings);
+                    pages.push(loaded.page);
+                }
+                Err(p) => problems.extend(p),
+            }
+        }
+        let now = chrono::Utc::now();
+        pages.retain(|p| include_drafts || p.is_published(now));
+        pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.source.cmp(&b.source)));
+
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        for p in &pages {
+            if let Some(other) = seen.insert(p.path.as_str(), &p.source) {
+                problems.push(Problem::new(
+                    &p.source,
+                    format!(
+                        "permalink {} is also used by {}; set a different `slug` or `permalink`",
+                        p.path,
+                        other.display()
+                    ),
+                ));
+            }
+        }
+        LoadResult {
+            library: Library { pages },
+            warnings,
+            problems,
+        }
+    }
+
+    /// The post before (older) and after (newer) the one at `index`.
+    pub fn neighbours(&self, index: usize) -> (Option<&Page>, Option<&Page>) {
+        let older = self.pages.get(index + 1);
+        let newer = index.checked_sub(1).and_then(|i| self.pages.get(i));
+        (older, newer)
+    }
+}

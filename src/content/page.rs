@@ -1,0 +1,279 @@
+//! One post: its source, its front matter resolved against defaults, and its URL.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike, Utc};
+
+use super::front_matter::{self, FrontMatter};
+use crate::config::SiteConfig;
+use crate::diagnostics::Problem;
+use crate::encoding;
+use crate::markdown::TocEntry;
+use crate::slug::slugify;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path of the source file, relative to the site root (used in every message).
+    pub source: PathBuf,
+    pub layout: String,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    pub slug: String,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub thumbnail: Option<String>,
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub draft: bool,
+    /// Root-relative URL path, not yet percent-encoded or prefixed with the base path.
+    pub path: String,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub body: String,
+    /// File line where the Markdown body starts (for messages about the body).
+    pub body_line: usize,
+    pub rendered: Rendered,
+}
+
+/// What the Markdown stage produces for a page.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub summary: String,
+    pub word_count: usize,
+    pub has_widgets: bool,
+    /// Root-relative links found in the body (for `check`).
+    pub links: Vec<(usize, String)>,
+}
+
+pub struct Loaded {
+    pub page: Page,
+    pub warnings: Vec<Problem>,
+}
+
+impl Page {
+    /// Reads and checks one source file. `rel` is its path relative to the site root.
+    pub fn load(root: &Path, rel: &Path, config: &SiteConfig) -> Result<Loaded, Vec<Problem>> {
+        let bytes = std::fs::read(root.join(rel))
+            .map_err(|e| vec![Problem::new(rel, format!("cannot read: {e}"))])?;
+        let text = encoding::decode_source(&bytes).map_err(|e| {
+            let p = match &e {
+                encoding::TextError::InvalidUtf8 { line, .. } => {
+                    Problem::at(rel, *line, e.to_string())
+                }
+                encoding::TextError::Mojibake(m) => {
+                    Problem::at(rel, m.line, e.to_string()).with_column(m.column)
+                }
+            };
+            vec![p]
+        })?;
+        let field_problem = |e: front_matter::FieldError| Problem {
+            path: rel.to_path_buf(),
+            line: Some(e.line),
+            column: e.column,
+            message: e.message,
+        };
+        let split = front_matter::split(&text).map_err(|e| vec![field_problem(e)])?;
+        let (fm, warnings) = front_matter::parse(&split)
+            .map_err(|errs| errs.into_iter().map(field_problem).collect::<Vec<_>>())?;
+        let warnings = warnings.into_iter().map(field_problem).collect();
+        let (body, body_line) = (split.body.to_string(), split.body_line);
+        let page =
+            Self::from_front_matter(rel, fm, body, body_line, config).map_err(|e| vec![e])?;
+        Ok(Loaded { page, warnings })
+    }
+
+    fn from_front_matter(
+        rel: &Path,
+        fm: FrontMatter,
+        body: String,
+        body_line: usize,
+        config: &SiteConfig,
+    ) -> Result<Page, Problem> {
+        let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
+        let (file_date, file_slug) = split_jekyll_name(stem);
+        let date = match (fm.date, file_date) {
+            (Some(d), _) => d,
+            (None, Some(d)) => d,
+            (None, None) => {
+                return Err(Problem::at(rel, 1, "no date: add `date: YYYY-MM-DD` to the front matter or name the file YYYY-MM-DD-slug.md"))
+            }
+        };
+        let slug = match &fm.slug {
+            Some(s) => slugify(s),
+            None => slugify(file_slug),
+        };
+        let title = fm
+            .title
+            .clone()
+            .unwrap_or_else(|| file_slug.replace(['-', '_'], " "));
+        let pattern = fm.permalink.as_deref().unwrap_or(&config.permalink);
+        let path = expand_permalink(pattern, &date, &slug, &title, &fm.categories);
+        Ok(Page {
+            source: rel.to_path_buf(),
+            layout: fm.layout.unwrap_or_else(|| "post".into()),
+            title,
+            date,
+            slug,
+            categories: fm.categories,
+            tags: fm.tags,
+            thumbnail: fm.thumbnail,
+            author: fm.author,
+            description: fm.description,
+            draft: fm.draft,
+            path,
+            extra: fm.extra,
+            body,
+            body_line,
+            rendered: Rendered::default(),
+        })
+    }
+
+    /// Drafts and posts dated in the future are hidden unless `--drafts`.
+    pub fn is_published(&self, now: DateTime<Utc>) -> bool {
+        !self.draft && self.date.with_timezone(&Utc) <= now
+    }
+
+    /// The output file for this page, relative to the output root.
+    pub fn output_file(&self) -> String {
+        output_file_for(&self.path)
+    }
+}
+
+/// `/a/b/` → `a/b/index.html`; `/a/b.html` → `a/b.html`.
+pub fn output_file_for(url_path: &str) -> String {
+    let p = url_path.trim_start_matches('/');
+    if p.is_empty() {
+        "index.html".into()
+    } else if p.ends_with('/') {
+        format!("{p}index.html")
+    } else if p.ends_with(".html") || p.ends_with(".xml") {
+        p.to_string()
+    } else {
+        format!("{p}/index.html")
+    }
+}
+
+/// `2025-06-10-chap10` → (date, "chap10"); other names → (None, name).
+fn split_jekyll_name(stem: &str) -> (Option<DateTime<FixedOffset>>, &str) {
+    if stem.len() > 11 && stem.as_bytes()[10] == b'-' {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d") {
+            let dt = Utc
+                .from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
+                .fixed_offset();
+            return (Some(dt), &stem[11..]);
+        }
+    }
+    (None, stem)
+}
+
+const PLACEHOLDERS: &[&str] = &[
+    ":year",
+    ":month",
+    ":day",
+    ":i_month",
+    ":i_day",
+    ":short_year",
+    ":hour",
+    ":minute",
+    ":second",
+    ":slug",
+    ":title",
+    ":categories",
+];
+
+pub fn validate_permalink_pattern(pattern: &str) -> Result<(), String> {
+    for (i, _) in pattern.match_indices(':') {
+        let rest = &pattern[i..];
+        let name_len = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(rest.len(), |n| n + 1);
+        let name = &rest[..name_len];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "unknown placeholder `{name}` (known: {})",
+                PLACEHOLDERS.join(" ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Expands Jekyll placeholders. Longer names are replaced first so `:i_month` is not read as
+/// `:i` + `_month`.
+pub fn expand_permalink(
+    pattern: &str,
+    date: &DateTime<FixedOffset>,
+    slug: &str,
+    title: &str,
+    categories: &[String],
+) -> String {
+    let cats: Vec<String> = categories.iter().map(|c| slugify(c)).collect();
+    let mut out = pattern
+        .replace(":short_year", &format!("{:02}", date.year() % 100))
+        .replace(":i_month", &date.month().to_string())
+        .replace(":i_day", &date.day().to_string())
+        .replace(":year", &format!("{:04}", date.year()))
+        .replace(":month", &format!("{:02}", date.month()))
+        .replace(":day", &format!("{:02}", date.day()))
+        .replace(":hour", &format!("{:02}", date.hour()))
+        .replace(":minute", &format!("{:02}", date.minute()))
+        .replace(":second", &format!("{:02}", date.second()))
+        .replace(":categories", &cats.join("/"))
+        .replace(":title", &slugify(title))
+        .replace(":slug", slug);
+    while out.contains("//") {
+        out = out.replace("//", "/");
+    }
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    if !out.ends_with('/') && !out.ends_with(".html") {
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_file_names_give_date_and_slug() {
+        let (d, slug) = split_jekyll_name("2025-06-10-chap10");
+        assert_eq!(slug, "chap10");
+        assert_eq!(d.unwrap().date_naive().to_string(), "2025-06-10");
+        assert_eq!(split_jekyll_name("about").1, "about");
+    }
+
+    #[test]
+    fn permalinks_expand() {
+        let d = front_matter::parse_date("2025-06-01 10:00:00 +09:00").unwrap();
+        assert_eq!(
+            expand_permalink("/:year/:month/:day/:slug/", &d, "x", "", &[]),
+            "/2025/06/01/x/"
+        );
+        assert_eq!(
+            expand_permalink(
+                "/:categories/:i_month/:slug.html",
+                &d,
+                "x",
+                "",
+                &["Back End".into()]
+            ),
+            "/back-end/6/x.html"
+        );
+        assert_eq!(
+            expand_permalink("/:categories/:slug", &d, "x", "", &[]),
+            "/x/"
+        );
+        assert!(validate_permalink_pattern("/:yaer/:slug/").is_err());
+    }
+
+    #[test]
+    fn output_files() {
+        assert_eq!(output_file_for("/"), "index.html");
+        assert_eq!(output_file_for("/a/b/"), "a/b/index.html");
+        assert_eq!(output_file_for("/a.html"), "a.html");
+    }
+}

@@ -1,0 +1,387 @@
+//! Build-time code highlighting with syntect, emitted as `hl-*` CSS classes (no inline
+//! colours), so one page works in the light and the dark theme.
+//!
+//! The syntax set is two-face's extended set (TypeScript, TOML, Dockerfile, GraphQL … that
+//! syntect's defaults lack), loaded once per process.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
+use syntect::parsing::{
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+};
+use syntect::util::LinesWithEndings;
+
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+pub fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+fn theme_set() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(|| two_face::theme::extra().into())
+}
+
+/// Languages that mean "no highlighting wanted": no warning for them.
+const PLAIN: &[&str] = &[
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "output",
+    "console-output",
+    "none",
+];
+
+/// Names authors write that syntect does not know by that token.
+fn alias(lang: &str) -> &str {
+    match lang {
+        "shell" | "zsh" | "console" | "shellsession" => "bash",
+        "javascript" | "node" | "mjs" | "cjs" => "js",
+        "typescript" => "ts",
+        "gql" => "graphql",
+        "docker" => "dockerfile",
+        "yml" => "yaml",
+        "golang" => "go",
+        "py" | "python3" => "python",
+        "rs" => "rust",
+        "htm" => "html",
+        "jsonc" | "json5" => "json",
+        "postgres" | "postgresql" | "sqlite" => "sql",
+        other => other,
+    }
+}
+
+/// The syntax for an info-string language, or `None` when it is unknown.
+pub fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+    let ss = syntax_set();
+    let lang = lang.to_ascii_lowercase();
+    let token = alias(&lang);
+    ss.find_syntax_by_token(token)
+        .or_else(|| ss.find_syntax_by_name(token))
+}
+
+pub fn is_plain(lang: &str) -> bool {
+    PLAIN.contains(&lang.to_ascii_lowercase().as_str())
+}
+
+/// Options from a fence's info string (`rust title="main.rs" linenos hl_lines="2 4-6"`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FenceOptions {
+    pub lang: String,
+    pub title: Option<String>,
+    pub linenos: bool,
+    pub hl_lines: Vec<(usize, usize)>,
+    /// Words after the language that are not options (`run` in ```` ```js run ````).
+    pub flags: Vec<String>,
+}
+
+impl FenceOptions {
+    pub fn parse(info: &str) -> Result<FenceOptions, String> {
+        let mut opts = FenceOptions::default();
+        let mut rest = info.trim();
+        let lang_end = rest
+            .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .unwrap_or(rest.len());
+        opts.lang = rest[..lang_end].to_string();
+        rest = rest[lang_end..].trim_start_matches([',', '{', ' ', '\t']);
+        while !rest.is_empty() {
+            let key_end = rest
+                .find(|c: char| c == '=' || c.is_whitespace() || c == ',' || c == '}')
+                .unwrap_or(rest.len());
+            let key = &rest[..key_end];
+            rest = &rest[key_end..];
+            let value = if let Some(r) = rest.strip_prefix('=') {
+                let (v, r) = if let Some(q) = r.strip_prefix('"') {
+                    let end = q
+                        .find('"')
+                        .ok_or_else(|| format!("unclosed quote after `{key}=`"))?;
+                    (q[..end].to_string(), &q[end + 1..])
+                } else {
+                    let end = r
+                        .find(|c: char| c.is_whitespace() || c == ',' || c == '}')
+                        .unwrap_or(r.len());
+                    (r[..end].to_string(), &r[end..])
+                };
+                rest = r;
+                Some(v)
+            } else {
+                None
+            };
+            match (key, value) {
+                ("title", Some(v)) => opts.title = Some(v),
+                ("linenos", None) => opts.linenos = true,
+                ("linenos", Some(v)) => opts.linenos = v != "false",
+                ("hl_lines", Some(v)) => opts.hl_lines = parse_ranges(&v)?,
+                ("", _) => {}
+                (k, None) => opts.flags.push(k.to_string()),
+                (k, Some(_)) => {
+                    return Err(format!(
+                        "unknown code-block option `{k}` (known: title, linenos, hl_lines)"
+                    ))
+                }
+            }
+            rest = rest.trim_start_matches([',', '}', ' ', '\t']);
+        }
+        Ok(opts)
+    }
+
+    fn is_highlighted(&self, line: usize) -> bool {
+        self.hl_lines.iter().any(|&(a, b)| (a..=b).contains(&line))
+    }
+}
+
+/// `"2 4-6"` → `[(2,2), (4,6)]`.
+fn parse_ranges(s: &str) -> Result<Vec<(usize, usize)>, String> {
+    s.split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .map(|part| {
+            let bad = || format!("hl_lines: {part:?} is not a line number or range such as 4-6");
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                    if a > b {
+                        Err(bad())
+                    } else {
+                        Ok((a, b))
+                    }
+                }
+                None => part.parse().map(|n| (n, n)).map_err(|_| bad()),
+            }
+        })
+        .collect()
+}
+
+thread_local! {
+    // syntect turns a scope into class names through a global, locked scope repository;
+    // caching per thread keeps parallel page rendering from queueing on that lock.
+    static CLASSES: RefCell<HashMap<Scope, String>> = RefCell::new(HashMap::new());
+}
+
+fn open_span(out: &mut String, scope: Scope) {
+    CLASSES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let classes = cache.entry(scope).or_insert_with(|| {
+            scope
+                .build_string()
+                .split('.')
+                .map(|atom| format!("hl-{atom}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        out.push_str("<span class=\"");
+        out.push_str(classes);
+        out.push_str("\">");
+    });
+}
+
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders a code block: `<pre>` with one `<span class="line">` per line, so `linenos` and
+/// `hl_lines` are plain CSS. `syntax` `None` renders escaped plain text.
+pub fn highlight_block(
+    code: &str,
+    syntax: Option<&SyntaxReference>,
+    opts: &FenceOptions,
+) -> String {
+    let mut out = String::with_capacity(code.len() * 3 + 128);
+    let lang_attr = if opts.lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", attr(&opts.lang))
+    };
+    if let Some(title) = &opts.title {
+        out.push_str("<figure class=\"code-block\"><figcaption class=\"code-title\">");
+        escape_into(&mut out, title);
+        out.push_str("</figcaption>");
+    }
+    let _ = write!(
+        out,
+        "<pre class=\"highlight hl-code{}\"{lang_attr}><code>",
+        if opts.linenos { " linenos" } else { "" }
+    );
+    let mut state = syntax.map(ParseState::new);
+    let mut stack = ScopeStack::new();
+    for (i, line) in LinesWithEndings::from(code).enumerate() {
+        let hl = opts.is_highlighted(i + 1);
+        out.push_str(if hl {
+            "<span class=\"line hl\">"
+        } else {
+            "<span class=\"line\">"
+        });
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        match state
+            .as_mut()
+            .and_then(|s| s.parse_line(line, syntax_set()).ok())
+        {
+            Some(ops) => {
+                // Spans never cross a line: reopen what the previous line left open.
+                for &scope in stack.as_slice() {
+                    open_span(&mut out, scope);
+                }
+                let mut pos = 0;
+                for (idx, op) in ops {
+                    let idx = idx.min(text.len());
+                    if idx > pos {
+                        escape_into(&mut out, &text[pos..idx]);
+                        pos = idx;
+                    }
+                    let _ = stack.apply_with_hook(&op, |basic, _| match basic {
+                        BasicScopeStackOp::Push(scope) => open_span(&mut out, scope),
+                        BasicScopeStackOp::Pop => out.push_str("</span>"),
+                    });
+                }
+                escape_into(&mut out, &text[pos..]);
+                for _ in 0..stack.len() {
+                    out.push_str("</span>");
+                }
+            }
+            None => escape_into(&mut out, text),
+        }
+        out.push_str("</span>\n");
+    }
+    out.push_str("</code></pre>");
+    if opts.title.is_some() {
+        out.push_str("</figure>");
+    }
+    out
+}
+
+fn attr(s: &str) -> String {
+    let mut out = String::new();
+    escape_into(&mut out, s);
+    out
+}
+
+/// The stylesheet for both colour schemes: each theme's rules scoped under
+/// `[data-theme=light]` / `[data-theme=dark]` on `<html>`.
+pub fn theme_css(light: &str, dark: &str) -> Result<String, String> {
+    let mut css = String::from("/* generated by wirebook from syntect themes */\n");
+    for (name, scheme) in [(light, "light"), (dark, "dark")] {
+        let theme = theme_set().themes.get(name).ok_or_else(|| {
+            let mut names: Vec<&str> = theme_set().themes.keys().map(String::as_str).collect();
+            names.sort();
+            format!(
+                "unknown highlight theme {name:?}; available: {}",
+                names.join(", ")
+            )
+        })?;
+        let raw = css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())?;
+        css.push_str(&scope_css(&raw, &format!("html[data-theme=\"{scheme}\"]")));
+    }
+    Ok(css)
+}
+
+/// Prefixes every selector of a flat stylesheet (no at-rules) with `scope`.
+fn scope_css(css: &str, scope: &str) -> String {
+    let mut out = String::new();
+    // Drop the leading comment block.
+    let body = match css.find("*/") {
+        Some(i) if css.trim_start().starts_with("/*") => &css[i + 2..],
+        _ => css,
+    };
+    for rule in body.split('}') {
+        let Some((selectors, decls)) = rule.split_once('{') else {
+            continue;
+        };
+        let selectors: Vec<String> = selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{scope} {s}"))
+            .collect();
+        if selectors.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{} {{{}}}", selectors.join(", "), decls.trim_end());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_options() {
+        let o = FenceOptions::parse(r#"rust title="main.rs" linenos hl_lines="2 4-6""#).unwrap();
+        assert_eq!(o.lang, "rust");
+        assert_eq!(o.title.as_deref(), Some("main.rs"));
+        assert!(o.linenos);
+        assert_eq!(o.hl_lines, [(2, 2), (4, 6)]);
+        assert_eq!(FenceOptions::parse("js run").unwrap().flags, ["run"]);
+        assert!(FenceOptions::parse("js hl_lines=\"x\"").is_err());
+    }
+
+    #[test]
+    fn required_languages_are_known() {
+        for lang in [
+            "rust",
+            "js",
+            "javascript",
+            "ts",
+            "typescript",
+            "json",
+            "yaml",
+            "toml",
+            "python",
+            "go",
+            "bash",
+            "sh",
+            "shell",
+            "html",
+            "css",
+            "sql",
+            "dockerfile",
+            "graphql",
+        ] {
+            assert!(find_syntax(lang).is_some(), "{lang}");
+        }
+        assert!(find_syntax("klingon").is_none());
+    }
+
+    #[test]
+    fn spans_are_balanced_per_line() {
+        let html = highlight_block(
+            "/* a\nb */\nlet x = \"<y>\";\n",
+            find_syntax("js"),
+            &FenceOptions::default(),
+        );
+        for line in html.lines().filter(|l| l.contains("class=\"line")) {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        assert!(html.contains("&lt;y&gt;"));
+        assert!(html.contains("hl-comment"));
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn theme_css_is_scoped() {
+        let css = theme_css("InspiredGitHub", "OneHalfDark").unwrap();
+        assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
+        assert!(theme_css("Nope", "OneHalfDark")
+            .unwrap_err()
+            .contains("available"));
+    }
+}

@@ -1,0 +1,21 @@
+//! wirebook: a static site generator for technical writing with live protocol demos.
+//!
+//! The pipeline reads top to bottom: [`config`] → [`content`] (load, front matter, encoding
+//! checks) → [`markdown`] (+ [`highlight`], [`widgets`]) → [`render`] (Tera) → [`output`]
+//! (atomic write). [`site`] strings the stages together.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod encoding;
+pub mod feed;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod taxonomy;
+pub mod theme;
+pub mod widgets;
+pub mod yaml;

@@ -1,0 +1,446 @@
+//! Markdown → HTML with pulldown-cmark, plus what a technical blog needs on top: heading ids
+//! (GitHub's rule, Hangul kept) with anchors, a table of contents, scrollable tables, GitHub
+//! alerts, syntect-highlighted fences, demo widgets, and root-relative links under the
+//! site's base path.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use crate::diagnostics::Problem;
+use crate::highlight::{self, FenceOptions};
+use crate::slug::{heading_id, IdSet};
+use crate::widgets;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// What the renderer needs to know about where the text comes from.
+pub struct Context<'a> {
+    /// The site's base path (`/repo`, or empty) prefixed to root-relative links.
+    pub base_path: &'a str,
+    /// Source file, for messages.
+    pub source: &'a Path,
+    /// File line of the body's first line.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Output {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text of the first paragraph, for descriptions and feeds.
+    pub summary: String,
+    pub word_count: usize,
+    pub has_widgets: bool,
+    /// Root-relative link targets (as written) with their file line, for `check`.
+    pub links: Vec<(usize, String)>,
+    pub warnings: Vec<Problem>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Maps byte offsets in the body to file lines.
+struct Lines {
+    starts: Vec<usize>,
+    first: usize,
+}
+
+impl Lines {
+    fn new(text: &str, first: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts, first }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.first + self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
+    let body = tidy_loose_bold_headings(body);
+    let lines = Lines::new(&body, ctx.body_line);
+    let mut out = Output::default();
+    let mut errors = Vec::new();
+    let mut ids = IdSet::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut demo_count = 0;
+
+    let mut parser = Parser::new_ext(&body, options()).into_offset_iter();
+    let mut in_paragraph = false;
+    let mut in_first_paragraph = false;
+    let mut seen_paragraph = false;
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for (e, _) in parser.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                out.word_count += count_words(&text);
+                let id = ids.unique(id.map_or_else(|| heading_id(&text), |i| i.to_string()));
+                if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                    out.toc.push(TocEntry {
+                        level: level as u8,
+                        id: id.clone(),
+                        title: text.trim().to_string(),
+                    });
+                }
+                let mut html = format!("<{level} id=\"{}\"", attr(&id));
+                if !classes.is_empty() {
+                    html.push_str(&format!(" class=\"{}\"", attr(&classes.join(" "))));
+                }
+                for (k, v) in attrs {
+                    html.push_str(&format!(
+                        " {}=\"{}\"",
+                        attr(&k),
+                        attr(v.as_deref().unwrap_or(""))
+                    ));
+                }
+                html.push('>');
+                pulldown_cmark::html::push_html(&mut html, inner.into_iter());
+                html.push_str(&format!(
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
+                    attr(&crate::slug::encode_path(&id))
+                ));
+                events.push(Event::Html(html.into()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                for (e, _) in parser.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                let line = lines.line_of(range.start);
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                match code_block(&info, &code, &mut demo_count) {
+                    Ok(block) => {
+                        out.has_widgets |= block.widget;
+                        if let Some(w) = block.warning {
+                            out.warnings.push(Problem::at(ctx.source, line, w));
+                        }
+                        events.push(Event::Html(block.html.into()));
+                    }
+                    Err(message) => errors.push(Problem::at(ctx.source, line, message)),
+                }
+            }
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\">".into()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                events.push(Event::Html(
+                    format!("<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = local_link(dest_url, ctx, &lines, range.start, &mut out.links);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = local_link(dest_url, ctx, &lines, range.start, &mut Vec::new());
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                in_first_paragraph = !seen_paragraph;
+                seen_paragraph = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                in_first_paragraph = false;
+                events.push(event);
+            }
+            Event::Text(ref t) => {
+                out.word_count += count_words(t);
+                if in_paragraph && in_first_paragraph {
+                    out.summary.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::Code(ref t) => {
+                out.word_count += count_words(t);
+                if in_first_paragraph {
+                    out.summary.push_str(t);
+                }
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    out.html.reserve(body.len() * 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    Ok(out)
+}
+
+struct Block {
+    html: String,
+    widget: bool,
+    warning: Option<String>,
+}
+
+fn code_block(info: &str, code: &str, demo_count: &mut usize) -> Result<Block, String> {
+    let opts = FenceOptions::parse(info)?;
+    let lang = opts.lang.to_ascii_lowercase();
+    if lang == "demo" {
+        *demo_count += 1;
+        let kind = opts.flags.first().map(String::as_str).unwrap_or("");
+        let html = widgets::render_demo(kind, code, *demo_count)?;
+        return Ok(Block {
+            html,
+            widget: true,
+            warning: None,
+        });
+    }
+    let run = opts.flags.iter().any(|f| f == "run");
+    if run && !matches!(lang.as_str(), "js" | "javascript") {
+        return Err(format!(
+            "only JavaScript snippets can be `run` (got ```{} run)",
+            opts.lang
+        ));
+    }
+    let syntax = highlight::find_syntax(&lang);
+    let warning = (syntax.is_none() && !highlight::is_plain(&lang))
+        .then(|| format!("unknown code language `{}`: shown as plain text", opts.lang));
+    let highlighted = highlight::highlight_block(code, syntax, &opts);
+    if run {
+        *demo_count += 1;
+        return Ok(Block {
+            html: widgets::render_run(code, &highlighted, *demo_count),
+            widget: true,
+            warning,
+        });
+    }
+    Ok(Block {
+        html: highlighted,
+        widget: false,
+        warning,
+    })
+}
+
+/// Root-relative links (`/2025/06/10/x/`) get the base path; others are left alone.
+fn local_link<'a>(
+    dest: CowStr<'a>,
+    ctx: &Context<'_>,
+    lines: &Lines,
+    offset: usize,
+    links: &mut Vec<(usize, String)>,
+) -> CowStr<'a> {
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        links.push((lines.line_of(offset), dest.to_string()));
+        if !ctx.base_path.is_empty() {
+            return format!("{}{}", ctx.base_path, dest).into();
+        }
+    }
+    dest
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Words for reading time: whitespace-separated tokens (a Korean eojeol counts as one word).
+fn count_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    highlight::escape_into(&mut out, s);
+    out
+}
+
+/// `# ** 📌 Title **` is bold to kramdown (Jekyll) but literal asterisks to CommonMark,
+/// because of the spaces inside. Authors coming from Jekyll write it; render what they meant.
+fn tidy_loose_bold_headings(text: &str) -> Cow<'_, str> {
+    if !text.contains("# **") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            out.push_str(line);
+            continue;
+        }
+        let hashes = trimmed.len() - trimmed.trim_start_matches('#').len();
+        let content = trimmed[hashes..].trim();
+        if (1..=6).contains(&hashes)
+            && content.len() > 4
+            && content.starts_with("**")
+            && content.ends_with("**")
+            && !content[2..content.len() - 2].contains("**")
+        {
+            let inner = content[2..content.len() - 2].trim();
+            out.push_str(&trimmed[..hashes]);
+            out.push_str(" **");
+            out.push_str(inner);
+            out.push_str("**");
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> Output {
+        render(
+            text,
+            &Context {
+                base_path: "/repo",
+                source: Path::new("posts/x.md"),
+                body_line: 10,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn loose_bold_heading_becomes_bold() {
+        let o = md("# ** 📌 통신 기술 비교 (Ajax / SSE)**\n");
+        assert!(
+            o.html
+                .contains("<strong>📌 통신 기술 비교 (Ajax / SSE)</strong>"),
+            "{}",
+            o.html
+        );
+        assert!(!o.html.contains("**"));
+        assert!(
+            o.html.contains("id=\"-통신-기술-비교-ajax--sse\""),
+            "{}",
+            o.html
+        );
+    }
+
+    #[test]
+    fn headings_toc_and_duplicates() {
+        let o = md("## 개요\n\n## 개요\n\n### Q. Why?\n");
+        let ids: Vec<_> = o.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["개요", "개요-1", "q-why"]);
+    }
+
+    #[test]
+    fn links_get_base_path() {
+        let o = md("see [x](/2025/06/10/a/) and [y](https://e.org/) ![i](/img/a.png)\n");
+        assert!(o.html.contains("href=\"/repo/2025/06/10/a/\""));
+        assert!(o.html.contains("href=\"https://e.org/\""));
+        assert!(o.html.contains("src=\"/repo/img/a.png\""));
+        assert_eq!(o.links, [(10, "/2025/06/10/a/".to_string())]);
+    }
+
+    #[test]
+    fn tables_scroll_and_alerts_have_titles() {
+        let o = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n> [!NOTE]\n> hi\n");
+        assert!(o.html.contains("<div class=\"table-wrap\""));
+        assert!(o.html.contains("class=\"alert alert-note\""));
+    }
+
+    #[test]
+    fn unknown_language_warns_with_line() {
+        let o = md("text\n\n```klingon\nx\n```\n");
+        assert_eq!(o.warnings.len(), 1);
+        assert_eq!(o.warnings[0].line, Some(12));
+        assert!(o.html.contains("<span class=\"line\">x</span>"));
+    }
+
+    #[test]
+    fn bad_demo_is_an_error_with_line() {
+        let errs = render(
+            "a\n\n```demo chat\n```\n",
+            &Context {
+                base_path: "",
+                source: Path::new("p.md"),
+                body_line: 5,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(7));
+        assert!(errs[0].message.contains("unknown demo kind"));
+    }
+}

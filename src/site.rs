@@ -1,0 +1,437 @@
+//! The pipeline: load → render Markdown (rayon) → render templates (rayon) → write.
+//!
+//! `build` writes into a staging directory and swaps it in only when every stage succeeded;
+//! `check` runs the same stages and writes nothing.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::config::{BaseUrl, SiteConfig};
+use crate::content::library::{Library, LoadResult};
+use crate::diagnostics::{Problem, Problems};
+use crate::feed;
+use crate::highlight;
+use crate::markdown;
+use crate::output::{self, Staging};
+use crate::render::views::{pager_path, PageView, Paginator, SiteView, Summary};
+use crate::render::Renderer;
+use crate::slug::encode_path;
+use crate::taxonomy::{self, Taxonomy};
+use crate::theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (holds `wirebook.toml`, `posts/`, optional `templates/` and `static/`).
+    pub root: PathBuf,
+    /// Output directory; default `ROOT/public`.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` from the config.
+    pub base_url: Option<String>,
+    /// Include drafts and future-dated posts.
+    pub drafts: bool,
+    /// Print nothing but warnings and errors.
+    pub quiet: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub posts: usize,
+    /// HTML, XML and text files rendered (static files not counted).
+    pub pages: usize,
+    pub static_files: usize,
+    pub elapsed_ms: u128,
+    pub out: PathBuf,
+    pub warnings: Vec<Problem>,
+}
+
+/// A site loaded and rendered to Markdown, ready for templates.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub base: BaseUrl,
+    pub library: Library,
+    pub taxonomies: Vec<Taxonomy>,
+    pub renderer: Renderer,
+    pub warnings: Vec<Problem>,
+    syntax_css: String,
+    asset_version: String,
+}
+
+impl Site {
+    /// Loads and checks everything a build needs; every problem in the sources is returned
+    /// at once as [`Problems`].
+    pub fn load(opts: &BuildOptions) -> Result<Site> {
+        let root = &opts.root;
+        let mut config = SiteConfig::load(root)?;
+        if let Some(url) = &opts.base_url {
+            BaseUrl::parse(url).map_err(|e| anyhow::anyhow!("--base-url: {e}"))?;
+            config.base_url = url.clone();
+        }
+        let base = config.base();
+        let syntax_css = highlight::theme_css(&config.highlight.light, &config.highlight.dark)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: [highlight] {e}",
+                    root.join(crate::config::CONFIG_FILE).display()
+                )
+            })?;
+
+        let t = Instant::now();
+        let LoadResult {
+            mut library,
+            mut warnings,
+            mut problems,
+        } = Library::load(root, &config, opts.drafts);
+        tracing::debug!("loaded {} posts in {:?}", library.pages.len(), t.elapsed());
+
+        let t = Instant::now();
+        let rendered: Vec<Result<markdown::Output, Vec<Problem>>> = library
+            .pages
+            .par_iter()
+            .map(|p| {
+                markdown::render(
+                    &p.body,
+                    &markdown::Context {
+                        base_path: &base.path,
+                        source: &p.source,
+                        body_line: p.body_line,
+                    },
+                )
+            })
+            .collect();
+        for (page, r) in library.pages.iter_mut().zip(rendered) {
+            match r {
+                Ok(mut out) => {
+                    warnings.append(&mut out.warnings);
+                    page.body = String::new();
+                    page.rendered = crate::content::page::Rendered {
+                        html: out.html,
+                        toc: out.toc,
+                        summary: out.summary,
+                        word_count: out.word_count,
+                        has_widgets: out.has_widgets,
+                        links: out.links,
+                    };
+                }
+                Err(p) => problems.extend(p),
+            }
+        }
+        tracing::debug!("rendered markdown in {:?}", t.elapsed());
+
+        let renderer = Renderer::new(root)?;
+        let layouts = renderer.layouts();
+        for page in &library.pages {
+            if !layouts.contains(&page.layout) {
+                problems.push(Problem::new(
+                    &page.source,
+                    format!(
+                        "unknown layout `{}` (available: {})",
+                        page.layout,
+                        layouts.join(", ")
+                    ),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            for w in &warnings {
+                tracing::warn!("{w}");
+            }
+            return Err(Problems(problems).into());
+        }
+        let taxonomies = taxonomy::collect(&library);
+        let asset_version = asset_version(&syntax_css);
+        Ok(Site {
+            root: root.clone(),
+            config,
+            base,
+            library,
+            taxonomies,
+            renderer,
+            warnings,
+            syntax_css,
+            asset_version,
+        })
+    }
+
+    fn site_value(&self) -> serde_json::Value {
+        serde_json::to_value(SiteView::new(&self.config, &self.base, &self.asset_version))
+            .expect("site view serialises")
+    }
+
+    /// Every file the site consists of, rendered in parallel and handed to `sink`.
+    pub fn render_all(&self, sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync)) -> Result<usize> {
+        let site = self.site_value();
+        let jobs = self.jobs();
+        jobs.par_iter()
+            .map(|job| self.render_job(job, &site, sink))
+            .collect::<Result<Vec<()>>>()?;
+        for (name, bytes) in theme::assets() {
+            sink(&format!("assets/{name}"), bytes)?;
+        }
+        sink("assets/syntax.css", self.syntax_css.as_bytes())?;
+        sink("robots.txt", feed::robots_txt(&self.base).as_bytes())?;
+        Ok(jobs.len() + 1)
+    }
+
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let mut jobs: Vec<Job<'_>> = (0..self.library.pages.len()).map(Job::Post).collect();
+        jobs.extend((1..=self.index_pages()).map(Job::Index));
+        for tax in &self.taxonomies {
+            jobs.push(Job::TaxonomyList(tax));
+            jobs.extend(tax.terms.iter().map(|t| Job::Term(tax, t)));
+        }
+        jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
+        jobs
+    }
+
+    fn index_pages(&self) -> usize {
+        self.library
+            .pages
+            .len()
+            .div_ceil(self.config.posts_per_page)
+            .max(1)
+    }
+
+    fn render_job(
+        &self,
+        job: &Job<'_>,
+        site: &serde_json::Value,
+        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    ) -> Result<()> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site);
+        let (template, path) = match job {
+            Job::Post(i) => {
+                let page = &self.library.pages[*i];
+                let (older, newer) = self.library.neighbours(*i);
+                ctx.insert(
+                    "page",
+                    &PageView::new(page, &self.base, &self.config, older, newer),
+                );
+                (format!("{}.html", page.layout), page.path.clone())
+            }
+            Job::Index(n) => {
+                let per = self.config.posts_per_page;
+                let pages = self.library.pages.iter().skip((n - 1) * per).take(per);
+                let total = self.index_pages();
+                let paginator = Paginator {
+                    current: *n,
+                    total,
+                    pages: pages
+                        .map(|p| Summary::new(p, &self.base, &self.config))
+                        .collect(),
+                    prev_url: (*n > 1).then(|| self.local(&pager_path("/", n - 1))),
+                    next_url: (*n < total).then(|| self.local(&pager_path("/", n + 1))),
+                };
+                ctx.insert("paginator", &paginator);
+                ctx.insert("page_url", &self.local(&pager_path("/", *n)));
+                ("index.html".into(), pager_path("/", *n))
+            }
+            Job::TaxonomyList(tax) => {
+                let terms: Vec<_> = tax
+                    .terms
+                    .iter()
+                    .map(|t| json!({"name": t.name, "url": self.local(&tax.term_path(t)), "count": t.pages.len()}))
+                    .collect();
+                ctx.insert(
+                    "taxonomy",
+                    &json!({"name": tax.name, "label": tax.label, "url": self.local(&tax.path())}),
+                );
+                ctx.insert("terms", &terms);
+                ctx.insert("page_url", &self.local(&tax.path()));
+                ("taxonomy_list.html".into(), tax.path())
+            }
+            Job::Term(tax, term) => {
+                let pages: Vec<_> = term
+                    .pages
+                    .iter()
+                    .map(|&i| Summary::new(&self.library.pages[i], &self.base, &self.config))
+                    .collect();
+                ctx.insert(
+                    "taxonomy",
+                    &json!({"name": tax.name, "label": tax.label, "url": self.local(&tax.path())}),
+                );
+                ctx.insert("term", &json!({"name": term.name, "url": self.local(&tax.term_path(term)), "count": pages.len()}));
+                ctx.insert("pages", &pages);
+                ctx.insert("page_url", &self.local(&tax.term_path(term)));
+                ("taxonomy.html".into(), tax.term_path(term))
+            }
+            Job::NotFound => ("404.html".into(), "/404.html".into()),
+            Job::Feed => {
+                let entries: Vec<_> = self
+                    .library
+                    .pages
+                    .iter()
+                    .take(self.config.feed_limit)
+                    .map(|p| json!({"summary": Summary::new(p, &self.base, &self.config), "content": p.rendered.html}))
+                    .collect();
+                ctx.insert("entries", &entries);
+                ctx.insert(
+                    "updated",
+                    &self
+                        .library
+                        .pages
+                        .first()
+                        .map_or_else(|| chrono::Utc::now().to_rfc3339(), |p| p.date.to_rfc3339()),
+                );
+                ctx.insert("feed_url", &encode_path(&self.base.absolute("/atom.xml")));
+                ("atom.xml".into(), "/atom.xml".into())
+            }
+            Job::Sitemap => {
+                let index_paths: Vec<String> = (1..=self.index_pages())
+                    .map(|n| pager_path("/", n))
+                    .collect();
+                ctx.insert(
+                    "entries",
+                    &feed::sitemap_entries(
+                        &self.library,
+                        &self.taxonomies,
+                        &index_paths,
+                        &self.base,
+                    ),
+                );
+                ("sitemap.xml".into(), "/sitemap.xml".into())
+            }
+        };
+        ctx.insert("canonical", &encode_path(&self.base.absolute(&path)));
+        let html = self
+            .renderer
+            .render(&template, &ctx)
+            .with_context(|| match job {
+                Job::Post(i) => format!(
+                    "{}: rendering with layout `{template}`",
+                    self.library.pages[*i].source.display()
+                ),
+                _ => format!("rendering {path} with template `{template}`"),
+            })?;
+        sink(
+            &crate::content::page::output_file_for(&path),
+            html.as_bytes(),
+        )
+    }
+
+    fn local(&self, path: &str) -> String {
+        encode_path(&self.base.local(path))
+    }
+
+    /// Root-relative links in posts that point at nothing the site will contain.
+    pub fn broken_links(&self) -> Vec<Problem> {
+        let mut known: HashSet<String> = HashSet::new();
+        known.extend(self.library.pages.iter().map(|p| p.path.clone()));
+        for tax in &self.taxonomies {
+            known.insert(tax.path());
+            known.extend(tax.terms.iter().map(|t| tax.term_path(t)));
+        }
+        known.extend((1..=self.index_pages()).map(|n| pager_path("/", n)));
+        for f in ["/atom.xml", "/sitemap.xml", "/robots.txt", "/404.html"] {
+            known.insert(f.into());
+        }
+        known.extend(
+            theme::assets()
+                .into_iter()
+                .map(|(n, _)| format!("/assets/{n}")),
+        );
+        let static_dir = self.root.join("static");
+        for e in walkdir::WalkDir::new(&static_dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            if let Ok(rel) = e.path().strip_prefix(&static_dir) {
+                known.insert(format!("/{}", rel.to_string_lossy().replace('\\', "/")));
+            }
+        }
+        let mut problems = Vec::new();
+        for page in &self.library.pages {
+            for (line, link) in &page.rendered.links {
+                let target = link.split(['#', '?']).next().unwrap_or_default();
+                let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+                let with_slash = format!("{}/", target.trim_end_matches('/'));
+                if !known.contains(target.as_ref()) && !known.contains(&with_slash) {
+                    problems.push(Problem::at(
+                        &page.source,
+                        *line,
+                        format!("broken internal link: {link}"),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+enum Job<'a> {
+    Post(usize),
+    Index(usize),
+    TaxonomyList(&'a Taxonomy),
+    Term(&'a Taxonomy, &'a Term),
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+use crate::taxonomy::Term;
+
+fn asset_version(syntax_css: &str) -> String {
+    // FNV-1a over the theme's assets: stable across runs, changes when a file changes.
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    for (name, bytes) in theme::assets() {
+        eat(name.as_bytes());
+        eat(bytes);
+    }
+    eat(syntax_css.as_bytes());
+    format!("{:08x}", h as u32)
+}
+
+/// `wirebook build`: the whole site into `out`, atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
+    let start = Instant::now();
+    let site = Site::load(opts)?;
+    for w in &site.warnings {
+        tracing::warn!("{w}");
+    }
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let staging = Staging::new(&out)?;
+    let t = Instant::now();
+    let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
+    tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
+    let static_dir = opts.root.join("static");
+    let static_files = if static_dir.is_dir() {
+        output::copy_tree(&static_dir, &staging)?
+    } else {
+        0
+    };
+    staging.commit()?;
+    Ok(BuildSummary {
+        posts: site.library.pages.len(),
+        pages,
+        static_files,
+        elapsed_ms: start.elapsed().as_millis(),
+        out,
+        warnings: site.warnings,
+    })
+}
+
+/// `wirebook check`: everything `build` validates, plus internal links; writes nothing.
+pub fn check(opts: &BuildOptions) -> Result<Vec<Problem>> {
+    let site = Site::load(opts)?;
+    let problems = site.broken_links();
+    // Render templates too (into nowhere): a template error is a problem `build` would hit.
+    site.render_all(&|_, _| Ok(()))?;
+    if !problems.is_empty() {
+        return Err(Problems(problems).into());
+    }
+    Ok(site.warnings)
+}
