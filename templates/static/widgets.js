@@ -195,12 +195,13 @@
     location.protocol === "https:" && /^(http|ws):/i.test(url) &&
     !/^(http|ws):\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/i.test(url);
 
-  function offlineMessage() {
-    if (!EXAMPLES) {
+  function offlineMessage(url) {
+    const where = url ? new URL(url.replace(/^ws/, "http")).origin : EXAMPLES;
+    if (!where) {
       return "This page was opened from a file, so there is no examples server to talk to. " +
         "Serve the site to try the demo:";
     }
-    return `The examples server isn't reachable at ${EXAMPLES}. ` +
+    return `The examples server isn't reachable at ${where}. ` +
       "The rest of this page works without it. To try this demo, start it locally:";
   }
 
@@ -215,7 +216,7 @@
         `No answer from ${url} within ${Math.round(timeoutMs / 1000)} s. The server is reachable ` +
         "but did not respond in time — turn the latency knob down, or check the server's log.");
     }
-    if (!EXAMPLES) return new DemoError("offline", offlineMessage());
+    if (!url) return new DemoError("offline", offlineMessage());
     if (isMixedContent(url)) {
       return new DemoError("mixed",
         `This page is served over https, but the examples server is at ${new URL(url).origin} ` +
@@ -226,7 +227,7 @@
     try {
       await fetch(probe, { mode: "no-cors", cache: "no-store", signal: AbortSignal.timeout(4000) });
     } catch {
-      return new DemoError("offline", offlineMessage());
+      return new DemoError("offline", offlineMessage(url));
     }
     return new DemoError("cors",
       `The examples server at ${new URL(probe).origin} answered, but its CORS policy does not ` +
@@ -788,7 +789,7 @@
       this.toolbar.append(this.connectBtn, this.dropBtn,
         el("span", { class: "wb-pill", title: "Set by the room setting" }, "room: ", el("code", {}, this.room)), this.latencyKnob());
 
-      this.people = names.slice(0, 3).map((n) => new Participant(this, n));
+      this.people = names.slice(0, 4).map((n) => new Participant(this, n));
       const panes = el("div", { class: "wb-panes" });
       for (const p of this.people) panes.append(this.pane(p));
       this.frames = el("table", { class: "wb-frames" },
@@ -1197,7 +1198,8 @@
       this.body.append(
         el("section", { class: "wb-col" }, boxes, limit.wrap, queryField.wrap),
         el("section", { class: "wb-col" }, this.verdict, el("div", { class: "wb-results" }, this.gqlOut.wrap, this.restOut.wrap)));
-      this.rebuild();
+      if (typeof c.query === "string" && c.query.trim()) this.query.value = c.query.trim();
+      else this.rebuild();
       whenVisible(this.root, async () => {
         const err = await probeServer();
         if (err) this.fail(err, () => this.run());
@@ -1302,6 +1304,11 @@
     { key: "graphql", name: "GraphQL subscription", how: "addPost mutation, postAdded over graphql-transport-ws" },
   ];
 
+  function updateRefused(rec) {
+    if (rec.status === 429) return "the server limits writes per minute (429 Too Many Requests) — wait a minute and run again";
+    return httpProblem(rec);
+  }
+
   class CompareDemo extends Widget {
     build() {
       super.build();
@@ -1400,15 +1407,17 @@
       return endpointUrl(path, { ...params, delay_ms: this.delay || undefined });
     }
 
-    /** Send `count` updates ~300 ms apart with `fire(k)`; returns their send times. */
-    async trigger(fire, signal) {
-      const sent = [];
+    /**
+     * Send `count` updates ~300 ms apart with `fire(k)`. A refused update (the
+     * server limits writes per minute) or a network failure calls `onError`.
+     */
+    async trigger(fire, signal, onError) {
       for (let k = 1; k <= this.count && !signal.aborted; k++) {
-        sent[k] = performance.now();
-        fire(k).catch(() => {});
+        Promise.resolve(fire(k)).then((rec) => {
+          if (rec && rec.status >= 400) onError(new DemoError("http", updateRefused(rec)));
+        }, (err) => onError(err));
         await sleep(300);
       }
-      return sent;
     }
 
     async run_ajax({ runId, m, progress, signal }) {
@@ -1435,14 +1444,15 @@
           await sleep(1000);
         }
       })();
-      for (let k = 1; k <= this.count && !signal.aborted; k++) {
+      let failed = null;
+      await this.trigger((k) => {
         sent[k] = performance.now();
         const body = JSON.stringify({ author: "compare", title: `compare ajax #${k} ${runId}`, body: "update" });
-        exchange({ method: "POST", url: this.api("/api/posts"), body, signal }).catch(() => {});
-        await sleep(300);
-      }
-      await Promise.race([poller, sleep(15000 + this.delay * 4)]);
+        return exchange({ method: "POST", url: this.api("/api/posts"), body, signal });
+      }, signal, (err) => { failed = failed || err; });
+      await Promise.race([poller, sleep(15000 + this.delay * 4), waitFor(() => failed, 16000 + this.delay * 4, 100)]);
       finished = true;
+      if (failed && m.done < this.count) throw failed;
     }
 
     run_websocket({ runId, m, progress, signal }) {
@@ -1475,10 +1485,13 @@
           m.connections = 1;
           send = new WebSocket(wsUrl("/ws/chat", { room, name: "sender" }));
           send.addEventListener("open", () => {
-            this.trigger(async (k) => {
+            this.trigger((k) => {
               sent[k] = performance.now();
               send.send(JSON.stringify({ type: "message", text: `update #${k}` }));
-            }, signal);
+            }, signal, finish);
+          });
+          send.addEventListener("close", (e) => {
+            if (m.done < this.count && e.code !== 1000) finish(new DemoError("protocol", `the sending socket closed: ${closeReason(e.code)}`));
           });
         });
       });
@@ -1498,11 +1511,12 @@
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
       let buf = "";
+      let failed = null;
       const timer = setTimeout(() => ctl.abort(), 15000 + this.delay * 2);
       const triggers = this.trigger((k) => {
         sent[k] = performance.now();
         return exchange({ method: "POST", url: this.api("/api/notify"), body: JSON.stringify({ title: `compare sse #${k} ${runId}`, body: "update" }), signal });
-      }, signal);
+      }, signal, (err) => { failed = failed || err; ctl.abort(); });
       try {
         while (m.done < this.count) {
           const { value, done } = await reader.read();
@@ -1528,6 +1542,7 @@
         ctl.abort();
         await triggers;
       }
+      if (failed && m.done < this.count) throw failed;
     }
 
     run_graphql({ runId, m, progress, signal }) {
@@ -1554,11 +1569,14 @@
           if (msg.type === "connection_ack") {
             ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: "subscription { postAdded { id title } }" } }));
             // Give the server a moment to register the subscription before the first update.
-            setTimeout(() => this.trigger((k) => {
+            setTimeout(() => this.trigger(async (k) => {
               sent[k] = performance.now();
               const query = "mutation($t: String!) { addPost(author: \"compare\", title: $t, body: \"update\", tags: []) { id } }";
-              return exchange({ method: "POST", url: this.api("/graphql"), body: JSON.stringify({ query, variables: { t: `compare gql #${k} ${runId}` } }), signal });
-            }, signal), 150);
+              const rec = await exchange({ method: "POST", url: this.api("/graphql"), body: JSON.stringify({ query, variables: { t: `compare gql #${k} ${runId}` } }), signal });
+              const errors = rec.json && rec.json.errors;
+              if (errors && errors.length) throw new DemoError("http", `addPost failed: ${errors.map((e) => e.message).join("; ")}`);
+              return rec;
+            }, signal, finish), 150);
           } else if (msg.type === "ping") {
             ws.send(JSON.stringify({ type: "pong" }));
           } else if (msg.type === "next") {
@@ -1863,6 +1881,11 @@
     for (const root of document.querySelectorAll("figure.wb-demo[data-demo]:not(.wb-ready)")) {
       const Kind = KINDS[root.dataset.demo];
       if (!Kind) continue;
+      if (!EXAMPLES) {
+        // Opened from a file: there is no server to reach; say so and do nothing else.
+        new Widget(root).fail(new DemoError("offline", offlineMessage()));
+        continue;
+      }
       try {
         root.wirebookWidget = new Kind(root);
       } catch (err) {

@@ -1,0 +1,612 @@
+//! End-to-end tests of the live demo widgets (`templates/static/widgets.js`) in
+//! headless Chromium, driven through chromedriver with fantoccini.
+//!
+//! Each test copies `tests/fixtures/widgets/site` to a temp dir, points its
+//! `[examples] url` at a real examples server (in-memory database) on one
+//! loopback port, builds it with the generator and serves `public/` on another
+//! port — two origins, so CORS is exercised as on a real deployment.
+//! Screenshots of every widget, light and dark, desktop and 360 px phone, are
+//! written to `target/widget-screenshots/`.
+//!
+//! Without Chromium/chromedriver the tests skip loudly; with `CI` set they fail.
+
+mod browser;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use browser::{
+    click, demo, js, screenshot, set_theme, show, type_into, wait_state, wait_until, Driver,
+    Viewport,
+};
+use fantoccini::Client;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+const KINDS: [&str; 5] = ["ajax", "websocket", "sse", "graphql", "compare"];
+
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+/// A built fixture site and the servers behind it; servers stop with the runtime.
+struct Fixture {
+    page: String,
+    examples: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn examples_server() -> Result<SocketAddr> {
+    let config = examples_server::Config {
+        db: examples_server::DbLocation::Memory,
+        ..Default::default()
+    };
+    let state = examples_server::AppState::new(&config).await?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    // `serve` (not bare axum::serve) provides ConnectInfo, which the per-IP
+    // write limit needs; the server stops with the test's runtime.
+    tokio::spawn(examples_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    Ok(addr)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the fixture site pointing at `examples_url` and serves it.
+async fn fixture(examples_url: &str) -> Result<Fixture> {
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().join("site");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets/site");
+    copy_dir(&source, &root)?;
+    let config_path = root.join("wirebook.toml");
+    let config = std::fs::read_to_string(&config_path)?;
+    ensure!(
+        config.contains("url = \"\""),
+        "fixture wirebook.toml must have `url = \"\"` under [examples]"
+    );
+    std::fs::write(
+        &config_path,
+        config.replace("url = \"\"", &format!("url = {examples_url:?}")),
+    )?;
+
+    let out = root.join("public");
+    let opts = wirebook::site::BuildOptions {
+        root: root.clone(),
+        out: Some(out.clone()),
+        base_url: None,
+        drafts: false,
+        quiet: true,
+    };
+    // The generator is synchronous (rayon); keep it off the async workers.
+    tokio::task::spawn_blocking(move || wirebook::site::build(&opts))
+        .await?
+        .context("building the widget fixture site")?;
+
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&out));
+    tokio::spawn(async move {
+        axum::serve(listener, files).await.ok();
+    });
+    let page = format!("http://{addr}/widgets/");
+    let html = reqwest::get(&page).await?.text().await?;
+    ensure!(
+        html.contains("name=\"wirebook:examples\"") && html.contains("widgets.js"),
+        "built page {page} does not include the widget assets"
+    );
+    Ok(Fixture {
+        page,
+        examples: examples_url.to_string(),
+        _dir: dir,
+    })
+}
+
+fn profile(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+/// Runs `f` against a fresh session and always closes the browser.
+async fn with_session<F, Fut>(driver: &Driver, viewport: Viewport, f: F) -> Result<()>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<Client>>,
+{
+    let profiles = tempfile::tempdir()?;
+    let client = driver
+        .session(viewport, &profile(&profiles, "profile"))
+        .await?;
+    let keep = client.clone();
+    let result = f(client).await;
+    let _ = keep.close().await;
+    result.map(|_| ())
+}
+
+async fn text_of(c: &Client, css: &str) -> Result<String> {
+    let v = js(
+        c,
+        "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;",
+        vec![json!(css)],
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+fn unique(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{label} {nanos:x}")
+}
+
+// ─────────────────────────────── the steps ───────────────────────────────
+
+/// A post submitted with the form appears in the list; polling repeats requests.
+async fn ajax(c: &Client, fx: &Fixture) -> Result<()> {
+    let root = demo("ajax");
+    show(c, "ajax").await?;
+    wait_state(c, "ajax", "connected", secs(15)).await?;
+
+    let title = unique("Submitted by the browser test");
+    type_into(c, &format!("{root} input[name=title]"), &title).await?;
+    type_into(
+        c,
+        &format!("{root} textarea[name=body]"),
+        "Posted through the ajax widget.",
+    )
+    .await?;
+    click(c, &root, "Submit post").await?;
+    wait_until(
+        c,
+        "the submitted post to appear in the ajax list",
+        secs(10),
+        "return [...document.querySelectorAll(arguments[0] + ' .wb-post-title')].some((e) => e.textContent === arguments[1]);",
+        vec![json!(root), json!(title)],
+    )
+    .await?;
+    let inspector = text_of(c, &format!("{root} .wb-inspect")).await?;
+    ensure!(
+        inspector.contains("POST") && inspector.contains("201"),
+        "inspector should show the POST and its 201, got:\n{inspector}"
+    );
+    let curl = text_of(c, &format!("{root} .wb-cmd")).await?;
+    ensure!(
+        curl.starts_with("curl") && curl.contains("-X POST") && curl.contains(&fx.examples),
+        "copy-as-curl should repeat the POST against {}, got: {curl}",
+        fx.examples
+    );
+
+    // Polling: with poll_ms = 1000 the timeline gains entries on its own.
+    let count = "return document.querySelectorAll(arguments[0] + ' .wb-timeline li').length;";
+    let before = js(c, count, vec![json!(root)]).await?.as_u64().unwrap_or(0);
+    let poll = c
+        .find(fantoccini::Locator::Css(&format!(
+            "{root} .wb-toolbar input[type=checkbox]"
+        )))
+        .await?;
+    poll.click().await?;
+    wait_until(
+        c,
+        "polling to issue at least 3 more requests",
+        secs(10),
+        "return document.querySelectorAll(arguments[0] + ' .wb-timeline li').length >= arguments[1];",
+        vec![json!(root), json!(before + 3)],
+    )
+    .await?;
+    poll.click().await?;
+    Ok(())
+}
+
+/// A message from one participant appears for the other; a drop reconnects.
+async fn websocket(c: &Client) -> Result<()> {
+    let root = demo("websocket");
+    show(c, "websocket").await?;
+    wait_state(c, "websocket", "connected", secs(15)).await?;
+
+    let text = unique("Hi Bob, Alice here");
+    let alice = format!("{root} .wb-pane:nth-of-type(1)");
+    let bob = format!("{root} .wb-pane:nth-of-type(2)");
+    type_into(c, &format!("{alice} input"), &text).await?;
+    click(c, &alice, "Send").await?;
+    wait_until(
+        c,
+        "Alice's message to reach Bob",
+        secs(10),
+        "return [...document.querySelectorAll(arguments[0] + ' .wb-msg-text')].some((e) => e.textContent === arguments[1]);",
+        vec![json!(bob), json!(text)],
+    )
+    .await?;
+    let log = text_of(c, &format!("{root} .wb-frames tbody")).await?;
+    ensure!(
+        log.contains('↑') && log.contains('↓'),
+        "frame log should show both directions:\n{log}"
+    );
+    let websocat = text_of(c, &format!("{root} .wb-cmd")).await?;
+    ensure!(
+        websocat.starts_with("websocat") && websocat.contains("room=fixture-room"),
+        "websocat command should use the room setting, got: {websocat}"
+    );
+
+    click(c, &root, "Drop connection").await?;
+    wait_until(
+        c,
+        "the websocket widget to notice the drop",
+        secs(5),
+        "return document.querySelector(arguments[0]).dataset.state !== 'connected' || document.querySelector(arguments[0] + ' .wb-msg-system')?.textContent.includes('reconnecting');",
+        vec![json!(root)],
+    )
+    .await?;
+    wait_state(c, "websocket", "connected", secs(15)).await?;
+    Ok(())
+}
+
+/// A published event arrives; after a dropped connection the missed one arrives.
+async fn sse(c: &Client) -> Result<()> {
+    let root = demo("sse");
+    show(c, "sse").await?;
+    wait_state(c, "sse", "connected", secs(15)).await?;
+    let title_input = format!("{root} form input");
+
+    let live = unique("Live push");
+    type_into(c, &title_input, &live).await?;
+    click(c, &root, "Publish").await?;
+    let has_event = "return [...document.querySelectorAll(arguments[0] + ' .wb-event')].find((e) => e.querySelector('.wb-event-title').textContent === arguments[1])?.className || '';";
+    wait_until(
+        c,
+        "the published event to arrive",
+        secs(10),
+        has_event,
+        vec![json!(root), json!(live)],
+    )
+    .await?;
+
+    click(c, &root, "Drop connection").await?;
+    let missed = unique("Missed while offline");
+    type_into(c, &title_input, &missed).await?;
+    click(c, &root, "Publish").await?;
+    wait_until(
+        c,
+        "the second publish to be accepted (202)",
+        secs(10),
+        "return document.querySelectorAll(arguments[0] + ' .wb-publog li').length >= 2;",
+        vec![json!(root)],
+    )
+    .await?;
+    let early = js(c, has_event, vec![json!(root), json!(missed)]).await?;
+    ensure!(
+        early.as_str() == Some(""),
+        "the event published while dropped must not arrive before reconnecting"
+    );
+    click(c, &root, "Reconnect now").await?;
+    let class = wait_until(
+        c,
+        "the missed event to arrive after reconnect",
+        secs(15),
+        has_event,
+        vec![json!(root), json!(missed)],
+    )
+    .await?;
+    ensure!(
+        class.as_str().unwrap_or_default().contains("wb-replayed"),
+        "the missed event should be marked as replayed, class was {class}"
+    );
+    wait_state(c, "sse", "connected", secs(5)).await?;
+    // No event twice, ids strictly increasing.
+    let ids = js(
+        c,
+        "return [...document.querySelectorAll(arguments[0] + ' .wb-event')].map((e) => Number(e.dataset.id));",
+        vec![json!(root)],
+    )
+    .await?;
+    let ids: Vec<u64> = serde_json::from_value(ids)?;
+    ensure!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "event ids should increase without duplicates: {ids:?}"
+    );
+    Ok(())
+}
+
+fn bytes(v: &Value, key: &str) -> Result<u64> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("no {key} in {v}"))
+}
+
+/// Fewer fields over GraphQL move fewer bytes than REST; more fields, more bytes.
+async fn graphql(c: &Client) -> Result<()> {
+    let root = demo("graphql");
+    show(c, "graphql").await?;
+    let read = "const v = document.querySelector(arguments[0] + ' .wb-verdict'); \
+        return v && v.dataset.gqlBytes ? {gql: v.dataset.gqlBytes, rest: v.dataset.restBytes, n: arguments[1]} : null;";
+    let first = wait_until(
+        c,
+        "the first GraphQL/REST comparison",
+        secs(15),
+        read,
+        vec![json!(root), json!(1)],
+    )
+    .await?;
+    let (gql, rest) = (bytes(&first, "gql")?, bytes(&first, "rest")?);
+    ensure!(
+        gql > 0 && gql < rest,
+        "id+title over GraphQL should be smaller than REST: {gql} vs {rest}"
+    );
+    let answer = text_of(c, &format!("{root} .wb-gql pre")).await?;
+    ensure!(
+        answer.contains("\"title\"") && !answer.contains("\"body\""),
+        "GraphQL answer should hold only the asked fields:\n{answer}"
+    );
+
+    // Ask for the body too: the GraphQL response grows.
+    let body_box = c
+        .find(fantoccini::Locator::XPath(
+            "//figure[@data-demo='graphql']//label[normalize-space(.)='body']/input",
+        ))
+        .await?;
+    body_box.click().await?;
+    js(
+        c,
+        "document.querySelector(arguments[0] + ' .wb-verdict').dataset.gqlBytes = '';",
+        vec![json!(root)],
+    )
+    .await?;
+    click(c, &root, "Run query").await?;
+    let second = wait_until(
+        c,
+        "the second comparison",
+        secs(15),
+        read,
+        vec![json!(root), json!(2)],
+    )
+    .await?;
+    let bigger = bytes(&second, "gql")?;
+    ensure!(
+        bigger > gql,
+        "asking for `body` should move more bytes: {bigger} vs {gql}"
+    );
+    let state = js(
+        c,
+        "return document.querySelector(arguments[0]).dataset.state;",
+        vec![json!(root)],
+    )
+    .await?;
+    ensure!(
+        state == json!("connected"),
+        "graphql widget state should be connected, was {state}"
+    );
+    Ok(())
+}
+
+/// The comparison table fills with numbers for all four techniques.
+async fn compare(c: &Client) -> Result<()> {
+    let root = demo("compare");
+    show(c, "compare").await?;
+    click(c, &root, "Run comparison").await?;
+    let rows = wait_until(
+        c,
+        "every row of the comparison table to fill",
+        secs(90),
+        "const rows = [...document.querySelectorAll(arguments[0] + ' tbody tr')]; \
+         const done = rows.every((r) => /done|failed/.test(r.querySelector('[data-metric=status]').textContent)); \
+         return done ? rows.map((r) => ({ tech: r.dataset.technique, status: r.querySelector('[data-metric=status]').textContent, \
+           latency: r.querySelector('[data-metric=latency]').dataset.value, requests: r.querySelector('[data-metric=requests]').dataset.value, \
+           bytes: r.querySelector('[data-metric=bytes]').dataset.value })) : null;",
+        vec![json!(root)],
+    )
+    .await?;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    ensure!(rows.len() == 4, "expected 4 techniques, got {rows:?}");
+    for row in &rows {
+        let status = row["status"].as_str().unwrap_or_default();
+        ensure!(status == "done", "compare row failed: {row}");
+        for metric in ["latency", "requests", "bytes"] {
+            let n: f64 = row[metric]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .with_context(|| format!("{metric} missing in {row}"))?;
+            ensure!(
+                n >= 0.0 && (metric == "latency" || n > 0.0),
+                "{metric} should be a positive number in {row}"
+            );
+        }
+    }
+    wait_state(c, "compare", "connected", secs(5)).await?;
+    Ok(())
+}
+
+/// A `js run` snippet's output appears in its console; Stop closes its stream.
+async fn snippets(c: &Client) -> Result<()> {
+    let ids = snippet_ids(c).await?;
+    ensure!(
+        ids.len() == 2,
+        "the fixture has two `js run` snippets, found {ids:?}"
+    );
+    let first = ids[0].as_str();
+    click(c, first, "Run").await?;
+    let out = wait_until(
+        c,
+        "the snippet's console.log output",
+        secs(10),
+        "const log = document.querySelector(arguments[0] + ' [role=log]'); return log && log.innerText.includes('GET /api/posts -> 200') ? log.innerText : null;",
+        vec![json!(first)],
+    )
+    .await?;
+    ensure!(
+        out.as_str().unwrap_or_default().contains('#'),
+        "the snippet should list posts:\n{out}"
+    );
+
+    let second = ids[1].as_str();
+    click(c, second, "Run").await?;
+    wait_until(
+        c,
+        "the EventSource snippet to open its stream",
+        secs(10),
+        "return document.querySelector(arguments[0] + ' [role=log]').innerText.includes('stream open');",
+        vec![json!(second)],
+    )
+    .await?;
+    click(c, second, "Stop").await?;
+    wait_until(
+        c,
+        "Stop to close the snippet's stream",
+        secs(5),
+        "const r = document.querySelector(arguments[0]); return !r.dataset.running && r.querySelector('[role=log]').innerText.includes('Stopped.');",
+        vec![json!(second)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// CSS selectors (`#run-N`) of the page's runnable snippets, in order.
+async fn snippet_ids(c: &Client) -> Result<Vec<String>> {
+    let v = js(
+        c,
+        "return [...document.querySelectorAll('.wb-run[data-run]')].map((e) => '#' + e.id);",
+        vec![],
+    )
+    .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+// ─────────────────────────────── screenshots ───────────────────────────────
+
+async fn shoot_all(c: &Client, suffix: &str) -> Result<()> {
+    for theme in ["light", "dark"] {
+        set_theme(c, theme).await?;
+        for kind in KINDS {
+            screenshot(c, &demo(kind), &format!("{kind}-{suffix}-{theme}")).await?;
+        }
+        screenshot(
+            c,
+            &snippet_ids(c).await?[0],
+            &format!("run-{suffix}-{theme}"),
+        )
+        .await?;
+    }
+    set_theme(c, "light").await?;
+    Ok(())
+}
+
+async fn step(name: &str, fut: impl std::future::Future<Output = Result<()>>) -> Result<()> {
+    let t = Instant::now();
+    let r = fut.await.with_context(|| format!("step `{name}` failed"));
+    eprintln!(
+        "  {name}: {} in {:.1} s",
+        if r.is_ok() { "ok" } else { "FAILED" },
+        t.elapsed().as_secs_f64()
+    );
+    r
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_widget_works_against_the_examples_server() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let addr = examples_server().await?;
+    let fx = fixture(&format!("http://{addr}")).await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        step("ajax", ajax(&c, &fx)).await?;
+        step("websocket", websocket(&c)).await?;
+        step("sse", sse(&c)).await?;
+        step("graphql", graphql(&c)).await?;
+        step("compare", compare(&c)).await?;
+        step("js run", snippets(&c)).await?;
+        step("screenshots (desktop)", shoot_all(&c, "desktop")).await?;
+        Ok(c)
+    })
+    .await?;
+
+    // A 360 px phone: every widget still connects and fits; screenshots for review.
+    with_session(&driver, Viewport::Phone, |c| async {
+        c.goto(&fx.page).await?;
+        for kind in ["ajax", "websocket", "sse"] {
+            show(&c, kind).await?;
+            wait_state(&c, kind, "connected", secs(15)).await?;
+        }
+        show(&c, "graphql").await?;
+        wait_until(&c, "graphql on the phone", secs(15), "return document.querySelector(arguments[0] + ' .wb-verdict').dataset.gqlBytes;", vec![json!(demo("graphql"))]).await?;
+        let overflow = js(
+            &c,
+            "return [...document.querySelectorAll('.wb-demo, .wb-run')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.id);",
+            vec![],
+        )
+        .await?;
+        ensure!(overflow == json!([]), "widgets wider than a 360 px phone: {overflow}");
+        step("screenshots (phone)", shoot_all(&c, "phone")).await?;
+        Ok(c)
+    })
+    .await?;
+    eprintln!("screenshots in {}", browser::screenshot_dir().display());
+    Ok(())
+}
+
+/// Without a server every widget says so plainly, with the command to start it,
+/// and the rest of the page (including snippets) keeps working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_explain_an_unreachable_server() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let fx = fixture(&format!("http://127.0.0.1:{port}")).await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        for kind in KINDS {
+            show(&c, kind).await?;
+        }
+        for kind in KINDS {
+            wait_state(&c, kind, "offline", secs(20)).await?;
+            let notice = text_of(&c, &format!("{} .wb-notice", demo(kind))).await?;
+            ensure!(
+                notice.contains("isn't reachable") && notice.contains("cargo run --release -- serve") && notice.contains("cargo run -p examples-server"),
+                "{kind}: offline notice should explain and give the commands, got:\n{notice}"
+            );
+        }
+        let first = snippet_ids(&c).await?.remove(0);
+        click(&c, &first, "Run").await?;
+        wait_until(
+            &c,
+            "the snippet to explain the failed fetch",
+            secs(10),
+            "return document.querySelector(arguments[0] + ' [role=log]').innerText.includes(\"isn't reachable\");",
+            vec![json!(first)],
+        )
+        .await?;
+        let title = text_of(&c, "h1").await?;
+        if title.is_empty() {
+            bail!("the page itself should still render");
+        }
+        screenshot(&c, &demo("sse"), "offline-sse-desktop-light").await?;
+        Ok(c)
+    })
+    .await
+}
