@@ -1,0 +1,132 @@
+//! The live backend behind wirebook's demo widgets: Ajax/REST under `/api`,
+//! WebSocket chat at `/ws/chat`, Server-Sent Events at `/sse/news` and
+//! GraphQL at `/graphql`, over one SQLite database.
+//!
+//! A library first so `wirebook serve` can mount [`app`] in-process next to
+//! its own static files; the `examples-server` binary is a thin CLI over
+//! [`bind`], [`AppState::new`] and [`serve`].
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! let config = examples_server::Config::default();
+//! let state = examples_server::AppState::new(&config).await?;
+//! let listener = examples_server::bind(&config).await?;
+//! examples_server::serve(listener, state, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await
+//! # }
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod graphql;
+mod layers;
+pub mod posts;
+pub mod ratelimit;
+pub mod rest;
+pub mod sse;
+pub mod state;
+pub mod store;
+pub mod ws;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use serde_json::json;
+use tokio::net::TcpListener;
+
+pub use config::{Config, DbLocation, Limits, RateLimit};
+pub use error::AppError;
+pub use state::AppState;
+
+/// Every route with its middleware. No fallback is set, so an embedding
+/// server can `.merge()` this router and keep its own fallback.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(rest::router(&state))
+        .merge(ws::router())
+        .merge(sse::router())
+        .merge(graphql::router(&state))
+        // Covers what the per-router stacks don't see: WebSocket upgrade
+        // rejections, SSE errors, and this router's own 404 when it runs alone.
+        .layer(middleware::map_response_with_state(
+            state.clone(),
+            error::json_error_bodies,
+        ))
+        .layer(layers::cors(&state))
+        .layer(layers::trace())
+        .with_state(state)
+}
+
+/// Checks the configuration (loopback unless `allow_any_host`) and binds
+/// `config.addr`.
+pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
+    config.validate()?;
+    TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))
+}
+
+/// Serves [`app`] until `shutdown` completes or [`AppState::shutdown`] is
+/// called, then shuts down gracefully: no new connections, in-flight requests
+/// finish, SSE streams end, WebSocket clients receive close code 1001, and
+/// the WebSocket tasks are awaited for up to `limits.shutdown_grace`.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let token = state.shutdown_token();
+    {
+        let state = state.clone();
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = shutdown => state.shutdown(),
+                () = token.cancelled() => {}
+            }
+        });
+    }
+    let limits = state.config().limits.clone();
+    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server =
+        axum::serve(listener, service).with_graceful_shutdown(token.clone().cancelled_owned());
+    // A client that never finishes its request must not hold shutdown
+    // forever: give in-flight work the request timeout plus the grace period.
+    let deadline = async {
+        token.cancelled().await;
+        tokio::time::sleep(limits.request_timeout + limits.shutdown_grace).await;
+    };
+    tokio::select! {
+        result = server => result.context("the HTTP server failed")?,
+        () = deadline => tracing::warn!("connections still open after the shutdown deadline; closing"),
+    }
+    state.tasks().close();
+    if tokio::time::timeout(limits.shutdown_grace, state.tasks().wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some WebSocket sessions did not finish within the grace period");
+    }
+    Ok(())
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
+    if state.is_shutting_down() {
+        return Err(AppError::Unavailable("shutting down".into()));
+    }
+    state
+        .posts()
+        .store()
+        .read(|conn| conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
+        .await?;
+    Ok((StatusCode::OK, Json(json!({ "status": "ok" }))))
+}

@@ -1,0 +1,258 @@
+//! The news hub behind `/sse/news`: stores each event, keeps the newest ones
+//! in a ring buffer for `Last-Event-ID` resume, and fans them out. Knows
+//! nothing about HTTP.
+//!
+//! Ordering guarantee: an event is stored, pushed to the ring and broadcast
+//! while the database writer lock is held, so ids reach every subscriber in
+//! increasing order and a resuming client sees no gap and no duplicate.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use futures_util::stream::{self, Stream};
+use serde::Serialize;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::posts::now_millis;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// The canned headline the server emits every `--news-interval`.
+    News,
+    /// Published by `POST /api/notify`.
+    Notify,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::News => "news",
+            EventKind::Notify => "notify",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "news" => Some(EventKind::News),
+            "notify" => Some(EventKind::Notify),
+            _ => None,
+        }
+    }
+}
+
+/// One event; serialised as the SSE `data:` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewsEvent {
+    pub id: u64,
+    pub kind: EventKind,
+    pub title: String,
+    pub body: String,
+    pub ts: u64,
+}
+
+pub struct Hub {
+    store: Arc<Store>,
+    capacity: usize,
+    ring: Mutex<VecDeque<Arc<NewsEvent>>>,
+    tx: broadcast::Sender<Arc<NewsEvent>>,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hub {
+    /// Loads the newest `capacity` stored events into the ring.
+    pub async fn new(store: Arc<Store>, capacity: usize) -> Result<Hub, StoreError> {
+        let capacity = capacity.max(1);
+        let recent = store
+            .read(move |conn| crate::store::recent_events(conn, capacity))
+            .await?;
+        let (tx, _) = broadcast::channel(capacity);
+        Ok(Hub {
+            store,
+            capacity,
+            ring: Mutex::new(recent.into_iter().map(Arc::new).collect()),
+            tx,
+        })
+    }
+
+    /// Stores and broadcasts an event; returns it with its id.
+    pub async fn publish(
+        self: &Arc<Self>,
+        kind: EventKind,
+        title: String,
+        body: String,
+    ) -> Result<NewsEvent, StoreError> {
+        let hub = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            hub.store.write_blocking(|conn| {
+                let event = crate::store::insert_event(
+                    conn,
+                    kind,
+                    &title,
+                    &body,
+                    now_millis(),
+                    hub.capacity * 4,
+                )?;
+                hub.push(Arc::new(event.clone()));
+                Ok(event)
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    fn push(&self, event: Arc<NewsEvent>) {
+        let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        if ring.len() == self.capacity {
+            ring.pop_front();
+        }
+        ring.push_back(Arc::clone(&event));
+        // Sent under the ring lock so a concurrent subscribe() either sees the
+        // event in its replay or receives it live, never both or neither.
+        let _ = self.tx.send(event);
+    }
+
+    /// Buffered events newer than `after`.
+    fn since(&self, after: u64) -> VecDeque<Arc<NewsEvent>> {
+        let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        ring.iter().filter(|e| e.id > after).cloned().collect()
+    }
+
+    /// The id of the newest event, 0 when there is none.
+    pub fn last_id(&self) -> u64 {
+        let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        ring.back().map_or(0, |e| e.id)
+    }
+
+    /// A stream of events: first everything buffered after `last_event_id`
+    /// (when the client is resuming), then live events. A subscriber that
+    /// falls more than the buffer behind is caught up from the ring instead of
+    /// being dropped; events that left the ring meanwhile are lost to it.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        last_event_id: Option<u64>,
+    ) -> impl Stream<Item = Arc<NewsEvent>> + Send + 'static {
+        let (replay, rx, cursor) = {
+            let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+            let rx = self.tx.subscribe();
+            let newest = ring.back().map_or(0, |e| e.id);
+            match last_event_id {
+                // An id above anything we issued comes from before a database
+                // reset; nothing it could have missed is known, so replay nothing.
+                Some(after) if after <= newest => {
+                    let replay: VecDeque<_> =
+                        ring.iter().filter(|e| e.id > after).cloned().collect();
+                    (replay, rx, after)
+                }
+                _ => (VecDeque::new(), rx, newest),
+            }
+        };
+        let state = Cursor {
+            hub: Arc::clone(self),
+            replay,
+            rx,
+            sent: cursor,
+        };
+        stream::unfold(state, |mut state| async move {
+            let event = state.next().await?;
+            Some((event, state))
+        })
+    }
+}
+
+struct Cursor {
+    hub: Arc<Hub>,
+    replay: VecDeque<Arc<NewsEvent>>,
+    rx: broadcast::Receiver<Arc<NewsEvent>>,
+    /// Id of the last event handed out; later duplicates are skipped.
+    sent: u64,
+}
+
+impl Cursor {
+    async fn next(&mut self) -> Option<Arc<NewsEvent>> {
+        loop {
+            let event = match self.replay.pop_front() {
+                Some(event) => event,
+                None => match self.rx.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(_)) => {
+                        self.replay = self.hub.since(self.sent);
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+            };
+            if event.id > self.sent {
+                self.sent = event.id;
+                return Some(event);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::DbLocation;
+    use futures_util::StreamExt;
+
+    async fn hub(capacity: usize) -> Arc<Hub> {
+        let store = Arc::new(Store::open(&DbLocation::Memory, false).unwrap());
+        Arc::new(Hub::new(store, capacity).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn resume_replays_only_missed_events() {
+        let hub = hub(4).await;
+        for i in 1..=3 {
+            hub.publish(EventKind::Notify, format!("t{i}"), String::new())
+                .await
+                .unwrap();
+        }
+        let mut s = Box::pin(hub.subscribe(Some(1)));
+        assert_eq!(s.next().await.unwrap().id, 2);
+        assert_eq!(s.next().await.unwrap().id, 3);
+        hub.publish(EventKind::News, "live".into(), String::new())
+            .await
+            .unwrap();
+        let live = s.next().await.unwrap();
+        assert_eq!((live.id, live.kind), (4, EventKind::News));
+    }
+
+    #[tokio::test]
+    async fn lagging_subscribers_catch_up_from_the_ring() {
+        let hub = hub(4).await;
+        let mut s = Box::pin(hub.subscribe(None));
+        for i in 0..10 {
+            hub.publish(EventKind::Notify, format!("t{i}"), String::new())
+                .await
+                .unwrap();
+        }
+        let ids: Vec<u64> = s.by_ref().take(4).map(|e| e.id).collect().await;
+        assert_eq!(ids, [7, 8, 9, 10], "the four newest survive in the ring");
+    }
+
+    #[tokio::test]
+    async fn ids_continue_after_a_reload() {
+        let hub1 = hub(4).await;
+        hub1.publish(EventKind::Notify, "a".into(), String::new())
+            .await
+            .unwrap();
+        let hub2 = Hub::new(Arc::clone(&hub1.store), 4).await.unwrap();
+        assert_eq!(hub2.last_id(), 1);
+        let hub2 = Arc::new(hub2);
+        let e = hub2
+            .publish(EventKind::Notify, "b".into(), String::new())
+            .await
+            .unwrap();
+        assert_eq!(e.id, 2);
+    }
+}

@@ -1,0 +1,152 @@
+//! `GET /sse/news`: Server-Sent Events for news and notifications, with
+//! `Last-Event-ID` resume, plus the ticker that publishes canned headlines.
+//!
+//! Publishing happens in [`hub`]; `POST /api/notify` lives with the REST routes.
+
+pub mod hub;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, StreamExt};
+use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use hub::{EventKind, Hub, NewsEvent};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sse/news", get(news))
+}
+
+#[derive(Debug, Deserialize)]
+struct NewsParams {
+    /// For the first connection of a browser `EventSource`, which cannot set
+    /// headers; reconnects send the `Last-Event-ID` header instead.
+    #[serde(rename = "lastEventId")]
+    last_event_id: Option<String>,
+}
+
+async fn news(
+    State(state): State<AppState>,
+    Query(params): Query<NewsParams>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if state.is_shutting_down() {
+        return Err(AppError::Unavailable("the server is shutting down".into()));
+    }
+    let slot = state.try_sse_slot().ok_or_else(|| {
+        AppError::Unavailable("too many event-stream subscribers, try again later".into())
+    })?;
+    // The header wins: it is what the browser sends when it resumes. An id
+    // that is not a number did not come from us, so it is ignored rather than
+    // failing the stream.
+    let last_event_id = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or(params.last_event_id)
+        .and_then(|id| id.trim().parse::<u64>().ok());
+
+    let limits = &state.config().limits;
+    let retry = Event::default().retry(limits.sse_retry);
+    let events = state
+        .hub()
+        .subscribe(last_event_id)
+        .map(|event| to_sse(&event))
+        // Ends the stream (and the response) cleanly on shutdown. The slot is
+        // moved in so it is released exactly when the stream is dropped.
+        .take_until(state.shutdown_token().cancelled_owned())
+        .map(move |event| {
+            let _held = &slot;
+            Ok::<_, std::convert::Infallible>(event)
+        });
+    let body = stream::once(async move { Ok(retry) }).chain(events);
+    let mut response = Sse::new(body)
+        .keep_alive(
+            KeepAlive::new()
+                .interval(limits.sse_keep_alive)
+                .text("keep-alive"),
+        )
+        .into_response();
+    // Reverse proxies such as nginx buffer responses unless told not to.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+fn to_sse(event: &NewsEvent) -> Event {
+    // Serialising this struct cannot fail: strings and integers only.
+    let data = serde_json::to_string(event).unwrap_or_default();
+    Event::default()
+        .id(event.id.to_string())
+        .event(event.kind.as_str())
+        .data(data)
+}
+
+/// Headlines the ticker cycles through.
+const HEADLINES: &[(&str, &str)] = &[
+    (
+        "HTTP/3 passes 30% of web traffic",
+        "QUIC moves the transport into user space and ends head-of-line blocking between streams.",
+    ),
+    (
+        "New fetch() option: priority",
+        "Browsers now let a page mark a request as high or low priority.",
+    ),
+    (
+        "WebSocket compression, revisited",
+        "permessage-deflate saves bandwidth but costs memory per connection; measure first.",
+    ),
+    (
+        "EventSource turns 15",
+        "Server-Sent Events shipped in browsers in 2010 and still need no library.",
+    ),
+    (
+        "GraphQL over HTTP nears a final spec",
+        "The application/graphql-response+json media type makes errors explicit in status codes.",
+    ),
+    (
+        "CORS preflights cached longer",
+        "Access-Control-Max-Age lets a browser skip the OPTIONS round trip for repeat calls.",
+    ),
+    (
+        "WebTransport in more browsers",
+        "Datagrams and streams over HTTP/3 for games and live media.",
+    ),
+    (
+        "ETags save a surprising amount",
+        "Revalidating an unchanged JSON list costs a few hundred bytes instead of the whole list.",
+    ),
+];
+
+/// Publishes a canned headline every `interval` until shutdown.
+pub(crate) async fn run_news_ticker(
+    hub: Arc<Hub>,
+    interval: Duration,
+    shutdown: CancellationToken,
+) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await; // the first tick is immediate; wait a whole interval
+    for (title, body) in HEADLINES.iter().cycle() {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        if let Err(err) = hub
+            .publish(EventKind::News, (*title).into(), (*body).into())
+            .await
+        {
+            tracing::warn!(error = %err, "could not publish a news event");
+        }
+    }
+}

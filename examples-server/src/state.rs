@@ -1,0 +1,204 @@
+//! `AppState`: everything the handlers share (database, post feed, news hub,
+//! chat rooms, GraphQL schema, limits) plus the shutdown signal that every
+//! long-lived connection watches.
+
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::{Config, OriginPattern};
+use crate::graphql::Schemas;
+use crate::posts::Posts;
+use crate::ratelimit::WriteLimiter;
+use crate::sse::hub::Hub;
+use crate::store::Store;
+use crate::ws::room::Rooms;
+
+/// Cheap to clone: one `Arc` inside.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    origins: Vec<OriginPattern>,
+    posts: Posts,
+    hub: Arc<Hub>,
+    rooms: Rooms,
+    schemas: Schemas,
+    admin_token: String,
+    admin_token_generated: bool,
+    writes: Arc<WriteLimiter>,
+    websockets: Arc<Semaphore>,
+    sse_subscribers: Arc<Semaphore>,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+    guest_counter: AtomicU64,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens and migrates the database, loads the event buffer and starts the
+    /// news ticker (if enabled). Must run inside a tokio runtime.
+    pub async fn new(config: &Config) -> anyhow::Result<AppState> {
+        config.validate()?;
+        let origins = config.origin_patterns()?;
+        let location = config.db.clone();
+        let seed = config.seed;
+        let store = tokio::task::spawn_blocking(move || Store::open(&location, seed))
+            .await
+            .context("database setup task failed")??;
+        let store = Arc::new(store);
+        let hub = Arc::new(
+            Hub::new(Arc::clone(&store), config.limits.sse_buffer)
+                .await
+                .context("cannot load recent events")?,
+        );
+        let posts = Posts::new(store);
+        let shutdown = CancellationToken::new();
+        let writes = Arc::new(WriteLimiter::new(config.limits.write_rate));
+        let schemas = crate::graphql::build_schemas(
+            posts.clone(),
+            &config.limits,
+            Arc::clone(&writes),
+            shutdown.clone(),
+        );
+        let (admin_token, admin_token_generated) = match &config.admin_token {
+            Some(token) => (token.trim().to_owned(), false),
+            None => (random_token()?, true),
+        };
+        let limits = &config.limits;
+        let state = AppState {
+            inner: Arc::new(Inner {
+                origins,
+                rooms: Rooms::new(
+                    limits.chat_history,
+                    limits.chat_backlog,
+                    limits.chat_max_rooms,
+                ),
+                websockets: Arc::new(Semaphore::new(limits.max_websockets)),
+                sse_subscribers: Arc::new(Semaphore::new(limits.max_sse_subscribers)),
+                config: config.clone(),
+                posts,
+                hub,
+                schemas,
+                admin_token,
+                admin_token_generated,
+                writes,
+                shutdown,
+                tasks: TaskTracker::new(),
+                guest_counter: AtomicU64::new(0),
+            }),
+        };
+        if !config.news_interval.is_zero() {
+            state.inner.tasks.spawn(crate::sse::run_news_ticker(
+                state.hub().clone(),
+                config.news_interval,
+                state.shutdown_token(),
+            ));
+        }
+        Ok(state)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn posts(&self) -> &Posts {
+        &self.inner.posts
+    }
+
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.inner.hub
+    }
+
+    pub fn rooms(&self) -> &Rooms {
+        &self.inner.rooms
+    }
+
+    pub(crate) fn schemas(&self) -> &Schemas {
+        &self.inner.schemas
+    }
+
+    /// The bearer token `DELETE /api/posts/{id}` expects.
+    pub fn admin_token(&self) -> &str {
+        &self.inner.admin_token
+    }
+
+    /// True when no token was configured and [`AppState::admin_token`] was
+    /// generated at start (the binary prints it then).
+    pub fn admin_token_generated(&self) -> bool {
+        self.inner.admin_token_generated
+    }
+
+    /// Whether a browser page from `origin` may call the server.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.inner.origins.iter().any(|p| p.matches(origin))
+    }
+
+    /// Takes a write token for `client` or says when to retry (429).
+    pub fn check_write_rate(&self, client: Option<IpAddr>) -> Result<(), std::time::Duration> {
+        self.inner.writes.check(client)
+    }
+
+    /// Starts graceful shutdown: WebSocket clients get close code 1001, SSE
+    /// streams end and `serve` stops accepting connections. Idempotent.
+    pub fn shutdown(&self) {
+        self.inner.shutdown.cancel();
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.inner.shutdown.is_cancelled()
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.inner.shutdown.clone()
+    }
+
+    /// Tasks that outlive their request (WebSocket sessions, the news ticker);
+    /// `serve` waits for them after shutdown starts.
+    pub fn tasks(&self) -> &TaskTracker {
+        &self.inner.tasks
+    }
+
+    /// A WebSocket connection slot, `None` when the server is full (503).
+    pub(crate) fn try_websocket_slot(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.inner.websockets).try_acquire_owned().ok()
+    }
+
+    /// An SSE subscriber slot, `None` when the server is full (503).
+    pub(crate) fn try_sse_slot(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.inner.sse_subscribers)
+            .try_acquire_owned()
+            .ok()
+    }
+
+    /// `guest-1`, `guest-2`, … for chat clients that give no name.
+    pub(crate) fn next_guest_name(&self) -> String {
+        format!(
+            "guest-{}",
+            self.inner.guest_counter.fetch_add(1, Ordering::Relaxed) + 1
+        )
+    }
+}
+
+/// 128 random bits from the OS, hex-encoded.
+fn random_token() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("cannot generate an admin token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

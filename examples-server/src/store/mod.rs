@@ -1,0 +1,263 @@
+//! SQLite storage: opens the database (file or in-memory), migrates it, and
+//! runs every query on tokio's blocking pool so no async worker ever waits on disk.
+//!
+//! Concurrency model: one writer connection behind a mutex plus a few reader
+//! connections. WAL mode lets readers run while the writer commits, and
+//! funnelling every write through one connection means writers in this process
+//! queue instead of failing with "database is locked"; `busy_timeout` covers
+//! another process holding the file (e.g. two servers on one database).
+
+mod queries;
+mod schema;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::config::DbLocation;
+
+pub use queries::*;
+
+/// How long a statement waits for a lock held by another process before
+/// giving up with [`StoreError::Busy`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Reader connections for file databases. Two cores serve the requests, so a
+/// few readers keep them busy while the writer holds its lock.
+const READERS: usize = 4;
+
+/// A failed database operation, as handlers see it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process held the lock longer than the busy timeout.
+    #[error("the database is busy, try again shortly")]
+    Busy,
+    #[error("database error: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match err.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(err),
+        }
+    }
+}
+
+/// The database handle shared by every request.
+pub struct Store {
+    writer: Mutex<Connection>,
+    /// Empty for in-memory databases, whose data lives in a single connection.
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("readers", &self.readers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database; seeds sample
+    /// posts when `seed` is set and the database is new.
+    pub fn open(location: &DbLocation, seed: bool) -> anyhow::Result<Store> {
+        match location {
+            DbLocation::Memory => {
+                let mut conn = Connection::open_in_memory()
+                    .context("cannot open an in-memory SQLite database")?;
+                configure(&conn, false).context("cannot configure the in-memory database")?;
+                schema::migrate(&mut conn, seed)
+                    .context("cannot migrate the in-memory database")?;
+                Ok(Store {
+                    writer: Mutex::new(conn),
+                    readers: Vec::new(),
+                    next_reader: AtomicUsize::new(0),
+                })
+            }
+            DbLocation::File(path) => Self::open_file(path, seed)
+                .with_context(|| format!("cannot open database {}", path.display())),
+        }
+    }
+
+    fn open_file(path: &Path, seed: bool) -> anyhow::Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        }
+        let mut writer = Connection::open(path)?;
+        configure(&writer, true)?;
+        schema::migrate(&mut writer, seed)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                configure(&conn, false)?;
+                // A reader that tried to write would contend with the writer.
+                conn.pragma_update(None, "query_only", true)?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Store {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// Runs a read-only closure on a reader connection.
+    pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let store = Arc::clone(self);
+        run_blocking(move || {
+            let conn = store.reader();
+            f(&conn).map_err(StoreError::from)
+        })
+        .await
+    }
+
+    /// Runs a closure on the single writer connection.
+    pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let store = Arc::clone(self);
+        run_blocking(move || store.write_blocking(f)).await
+    }
+
+    /// Like [`Store::write`] for callers already on a blocking thread, or that
+    /// must keep the writer lock while they publish what they wrote.
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let mut conn = lock(&self.writer);
+        f(&mut conn).map_err(StoreError::from)
+    }
+
+    /// A free reader if there is one, else waits for the next in turn.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return lock(&self.writer);
+        }
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let n = self.readers.len();
+        for i in 0..n {
+            if let Ok(guard) = self.readers[(start + i) % n].try_lock() {
+                return guard;
+            }
+        }
+        lock(&self.readers[start % n])
+    }
+}
+
+/// Locks a connection mutex. A panic while holding it cannot leave SQLite in
+/// a torn state (each statement is atomic), so a poisoned lock is still usable.
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+}
+
+fn configure(conn: &Connection, set_wal: bool) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    if set_wal {
+        // journal_mode answers with the mode it ended up in; anything but WAL
+        // (e.g. a filesystem without shared memory) would lock readers out.
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "SQLite refused WAL mode; readers may wait on writers");
+        }
+        // NORMAL is durable across application crashes in WAL mode; only a
+        // power loss can drop the last commits, which is fine for demo data.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posts::{NewPost, PostQuery};
+
+    fn new_post(title: &str) -> NewPost {
+        NewPost {
+            author: "Tester".into(),
+            title: title.into(),
+            body: "Body".into(),
+            tags: vec!["b".into(), "a".into()],
+        }
+    }
+
+    #[test]
+    fn file_databases_use_wal_and_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let loc = DbLocation::File(dir.path().join("nested/db.sqlite3"));
+        let id = {
+            let store = Store::open(&loc, false).unwrap();
+            let mode: String = lock(&store.writer)
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(mode, "wal");
+            store
+                .write_blocking(|c| insert_post(c, &new_post("kept"), "2026-01-01T00:00:00Z"))
+                .unwrap()
+                .id
+        };
+        let store = Store::open(&loc, true).unwrap();
+        let post = get_post(&store.reader(), id).unwrap().unwrap();
+        assert_eq!(post.title, "kept");
+        assert_eq!(post.tags, ["b", "a"], "tag order is preserved");
+        // Reopening an existing database must not seed it.
+        let page = list_posts(
+            &store.reader(),
+            &PostQuery {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(page.total, 1);
+    }
+
+    #[test]
+    fn new_databases_are_seeded() {
+        let store = Store::open(&DbLocation::Memory, true).unwrap();
+        let page = list_posts(
+            &store.reader(),
+            &PostQuery {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(page.total >= 8, "seeded {} posts", page.total);
+        assert!(
+            page.items.windows(2).all(|w| w[0].id > w[1].id),
+            "newest first"
+        );
+    }
+}
