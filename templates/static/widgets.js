@@ -259,6 +259,7 @@
       rec.resHeaders = [...res.headers.entries()];
       rec.text = text;
       rec.bytes = byteLength(text);
+      rec.wireBytes = wireBytes(res.url || url);
       try {
         rec.json = JSON.parse(text);
       } catch {
@@ -272,6 +273,16 @@
       clearTimeout(timer);
       if (signal) signal.removeEventListener("abort", onAbort);
     }
+  }
+
+  /**
+   * Compressed body size from Resource Timing, when the browser may tell
+   * (same origin, or the server sends Timing-Allow-Origin); otherwise 0.
+   */
+  function wireBytes(url) {
+    const entries = performance.getEntriesByName(url, "resource");
+    const last = entries[entries.length - 1];
+    return last && last.encodedBodySize ? last.encodedBodySize : 0;
   }
 
   /** Message for a non-2xx response, using the server's `{"error": …}` body. */
@@ -627,6 +638,7 @@
       this.pollBox.checked = on;
       clearInterval(this.pollTimer);
       this.pollTimer = null;
+      if (!on && this.notice.classList.contains("wb-notice-info")) this.say("");
       if (on) {
         this.say(`Polling: the browser asks again every ${this.pollMs / 1000} s, whether or not anything changed. Watch the inspector fill up.`, "info");
         this.pollTimer = setInterval(() => { if (!this.inFlight) this.pollOnce(); }, this.pollMs);
@@ -667,7 +679,7 @@
     }
 
     url() {
-      return wsUrl(this.demo.endpoint, { room: this.demo.room, name: this.name, delay_ms: this.demo.delay || undefined });
+      return wsUrl(this.demo.endpoint, { room: this.demo.room, name: this.name });
     }
 
     connect() {
@@ -687,6 +699,8 @@
       this.opened = false;
       ws.addEventListener("open", () => {
         this.opened = true;
+        if (this.attempt > 0 || this.dropped) this.demo.chatLine(this, "system", "Reconnected.");
+        this.dropped = false;
         this.attempt = 0;
         this.setState("connected");
         this.demo.frame(this, "in", null, "open");
@@ -746,6 +760,7 @@
 
     /** Simulate a network drop: close without wanting to, so reconnect kicks in. */
     drop() {
+      this.dropped = true;
       if (this.ws) this.ws.close(4000, "dropped by reader");
     }
 
@@ -787,7 +802,8 @@
       this.dropBtn = this.button("Drop connection", () => this.dropAll());
       this.dropBtn.disabled = true;
       this.toolbar.append(this.connectBtn, this.dropBtn,
-        el("span", { class: "wb-pill", title: "Set by the room setting" }, "room: ", el("code", {}, this.room)), this.latencyKnob());
+        el("span", { class: "wb-pill", title: "Set by the room setting" }, "room: ", el("code", {}, this.room)));
+      // No latency knob here: once the socket is open there is no request to delay.
 
       this.people = names.slice(0, 4).map((n) => new Participant(this, n));
       const panes = el("div", { class: "wb-panes" });
@@ -854,6 +870,7 @@
 
     dropAll() {
       this.say("Connections dropped. Watch each participant reconnect with backoff; the server's history frame fills in what was said meanwhile.", "info");
+      this.awaitingReconnect = true;
       for (const p of this.people) p.drop();
     }
 
@@ -872,6 +889,10 @@
       else if (states.some((x) => x === "connecting" || x === "connected")) s = "connecting";
       if (s !== this.state && !(this.state === "offline" && s === "idle") && !(this.state === "error" && s === "idle")) this.setState(s);
       if (s === "connected" && this.notice.classList.contains("wb-notice-warn")) this.say("");
+      if (s === "connected" && this.awaitingReconnect) {
+        this.awaitingReconnect = false;
+        this.say("Everyone is back. Messages sent while a participant was away came in with the server's history frame (dashed outline).", "ok");
+      }
       const wanted = this.anyWanted();
       this.connectBtn.textContent = wanted ? "Disconnect" : "Connect";
       this.dropBtn.disabled = !states.includes("connected");
@@ -1193,11 +1214,13 @@
 
       this.gqlOut = this.resultPane("GraphQL", "wb-gql");
       this.restOut = this.resultPane("REST", "wb-rest");
-      this.verdict = el("div", { class: "wb-verdict", "aria-live": "polite" });
+      this.verdict = el("div", { class: "wb-verdict", "aria-live": "polite" },
+        el("p", { class: "wb-muted" }, "Run the query to compare what GraphQL and REST send for the same posts."));
       this.body.classList.add("wb-grid-2");
       this.body.append(
         el("section", { class: "wb-col" }, boxes, limit.wrap, queryField.wrap),
-        el("section", { class: "wb-col" }, this.verdict, el("div", { class: "wb-results" }, this.gqlOut.wrap, this.restOut.wrap)));
+        el("section", { class: "wb-col" }, el("h4", { class: "wb-h" }, "Bytes on the wire"), this.verdict),
+        el("div", { class: "wb-results wb-span" }, this.gqlOut.wrap, this.restOut.wrap));
       if (typeof c.query === "string" && c.query.trim()) this.query.value = c.query.trim();
       else this.rebuild();
       whenVisible(this.root, async () => {
@@ -1270,7 +1293,8 @@
     fill(pane, rec, label) {
       pane.bytes.textContent = formatBytes(rec.bytes);
       pane.bytes.dataset.bytes = String(rec.bytes);
-      pane.meta.textContent = `· ${rec.status} · ${formatMs(rec.ms)}`;
+      const wire = rec.wireBytes && rec.wireBytes !== rec.bytes ? ` · ${formatBytes(rec.wireBytes)} compressed on the wire` : "";
+      pane.meta.textContent = `· ${rec.status} · ${formatMs(rec.ms)}${wire}`;
       pane.title.textContent = label;
       pane.pre.textContent = truncate(prettyJson(rec.text), 4000);
     }
