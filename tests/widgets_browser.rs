@@ -72,8 +72,13 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the fixture site pointing at `examples_url` and serves it.
+/// Builds the fixture site pointing at `examples_url` and serves it on 127.0.0.1.
 async fn fixture(examples_url: &str) -> Result<Fixture> {
+    fixture_on(examples_url, "127.0.0.1").await
+}
+
+/// Builds the fixture site pointing at `examples_url` and serves it on `host`.
+async fn fixture_on(examples_url: &str, host: &str) -> Result<Fixture> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets/site");
@@ -102,7 +107,7 @@ async fn fixture(examples_url: &str) -> Result<Fixture> {
         .await?
         .context("building the widget fixture site")?;
 
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let listener = TcpListener::bind((host, 0)).await?;
     let addr = listener.local_addr()?;
     let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&out));
     tokio::spawn(async move {
@@ -606,6 +611,38 @@ async fn widgets_explain_an_unreachable_server() -> Result<()> {
             bail!("the page itself should still render");
         }
         screenshot(&c, &demo("sse"), "offline-sse-desktop-light").await?;
+        Ok(c)
+    })
+    .await
+}
+
+/// A page whose origin the examples server does not allow: the widgets name
+/// CORS (or, for WebSocket, the Origin check) and the flag that fixes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_explain_a_cors_refusal() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let addr = examples_server().await?;
+    // 127.0.0.2 is loopback too, but not among the origins the server allows by default.
+    let fx = fixture_on(&format!("http://{addr}"), "127.0.0.2").await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        for kind in ["ajax", "websocket", "graphql"] {
+            show(&c, kind).await?;
+            wait_state(&c, kind, "error", secs(20)).await?;
+            let notice = text_of(&c, &format!("{} .wb-notice", demo(kind))).await?;
+            let named = if kind == "websocket" {
+                "Origin"
+            } else {
+                "CORS"
+            };
+            ensure!(
+                notice.contains(named) && notice.contains("--allow-origin http://127.0.0.2:"),
+                "{kind}: the notice should blame {named} and give the fix, got:\n{notice}"
+            );
+        }
         Ok(c)
     })
     .await

@@ -232,8 +232,8 @@
     return new DemoError("cors",
       `The examples server at ${new URL(probe).origin} answered, but its CORS policy does not ` +
       `allow this page's origin (${location.origin}), so the browser hid the response. ` +
-      "Allow this origin in the examples server's CORS settings, or serve site and endpoints " +
-      "together with `cargo run --release -- serve`.");
+      `Start it with \`cargo run -p examples-server -- --allow-origin ${location.origin}\`, ` +
+      "or serve site and endpoints together with `cargo run --release -- serve`.");
   }
 
   /**
@@ -737,7 +737,8 @@
         this.setState(err.reason === "offline" ? "offline" : "error");
         this.demo.fail(err.reason === "cors"
           ? new DemoError("protocol", `The server at ${EXAMPLES} refused the WebSocket handshake. ` +
-            "WebSockets are not subject to CORS, but servers often check the Origin header — this page's origin may not be allowed.")
+            "WebSockets are not subject to CORS, but the server checks the Origin header and does not allow " +
+            `this page's origin (${location.origin}). Start it with \`cargo run -p examples-server -- --allow-origin ${location.origin}\`.`)
           : err, () => this.demo.connectAll());
         return;
       }
@@ -1457,7 +1458,7 @@
           m.bytes += rec.bytes;
           const now = performance.now();
           for (const p of (rec.json && rec.json.items) || []) {
-            const match = /compare ajax #(\d+) (\w+)/.exec(p.title || "");
+            const match = /^Update (\d+) via Ajax · run (\w+)$/.exec(p.title || "");
             if (!match || match[2] !== runId || seen.has(p.id) || p.id <= startId) continue;
             seen.add(p.id);
             m.latencies.push(now - sent[Number(match[1])]);
@@ -1471,7 +1472,7 @@
       let failed = null;
       await this.trigger((k) => {
         sent[k] = performance.now();
-        const body = JSON.stringify({ author: "compare", title: `compare ajax #${k} ${runId}`, body: "update" });
+        const body = JSON.stringify({ author: "compare", title: `Update ${k} via Ajax · run ${runId}`, body: "Posted by the comparison demo." });
         return exchange({ method: "POST", url: this.api("/api/posts"), body, signal });
       }, signal, (err) => { failed = failed || err; });
       await Promise.race([poller, sleep(15000 + this.delay * 4), waitFor(() => failed, 16000 + this.delay * 4, 100)]);
@@ -1539,7 +1540,7 @@
       const timer = setTimeout(() => ctl.abort(), 15000 + this.delay * 2);
       const triggers = this.trigger((k) => {
         sent[k] = performance.now();
-        return exchange({ method: "POST", url: this.api("/api/notify"), body: JSON.stringify({ title: `compare sse #${k} ${runId}`, body: "update" }), signal });
+        return exchange({ method: "POST", url: this.api("/api/notify"), body: JSON.stringify({ title: `Update ${k} via SSE · run ${runId}`, body: "Published by the comparison demo." }), signal });
       }, signal, (err) => { failed = failed || err; ctl.abort(); });
       try {
         while (m.done < this.count) {
@@ -1552,7 +1553,7 @@
             const block = buf.slice(0, cut);
             buf = buf.slice(cut).replace(/^\r?\n\r?\n/, "");
             const data = block.split(/\r?\n/).filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
-            const match = /compare sse #(\d+) (\w+)/.exec(data);
+            const match = /Update (\d+) via SSE · run (\w+)/.exec(data);
             if (!match || match[2] !== runId || !sent[Number(match[1])]) continue;
             m.latencies.push(performance.now() - sent[Number(match[1])]);
             m.done += 1;
@@ -1595,8 +1596,8 @@
             // Give the server a moment to register the subscription before the first update.
             setTimeout(() => this.trigger(async (k) => {
               sent[k] = performance.now();
-              const query = "mutation($t: String!) { addPost(author: \"compare\", title: $t, body: \"update\", tags: []) { id } }";
-              const rec = await exchange({ method: "POST", url: this.api("/graphql"), body: JSON.stringify({ query, variables: { t: `compare gql #${k} ${runId}` } }), signal });
+              const query = "mutation($t: String!) { addPost(author: \"compare\", title: $t, body: \"Added by the comparison demo.\", tags: []) { id } }";
+              const rec = await exchange({ method: "POST", url: this.api("/graphql"), body: JSON.stringify({ query, variables: { t: `Update ${k} via GraphQL · run ${runId}` } }), signal });
               const errors = rec.json && rec.json.errors;
               if (errors && errors.length) throw new DemoError("http", `addPost failed: ${errors.map((e) => e.message).join("; ")}`);
               return rec;
@@ -1605,7 +1606,7 @@
             ws.send(JSON.stringify({ type: "pong" }));
           } else if (msg.type === "next") {
             const post = msg.payload && msg.payload.data && msg.payload.data.postAdded;
-            const match = post && /compare gql #(\d+) (\w+)/.exec(post.title || "");
+            const match = post && /^Update (\d+) via GraphQL · run (\w+)$/.exec(post.title || "");
             if (!match || match[2] !== runId || !sent[Number(match[1])]) return;
             m.latencies.push(performance.now() - sent[Number(match[1])]);
             m.done += 1;
