@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,8 +31,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
-    #[error("request body too large")]
-    PayloadTooLarge,
+    /// With the limit in bytes.
+    #[error("request body too large (limit {0} bytes)")]
+    PayloadTooLarge(usize),
     #[error("too many requests, retry in {} s", .0.as_secs().max(1))]
     TooManyRequests(Duration),
     #[error("{0}")]
@@ -50,7 +51,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -120,16 +121,6 @@ impl From<QueryRejection> for AppError {
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
         AppError::BadRequest(rejection.body_text())
-    }
-}
-
-impl From<BytesRejection> for AppError {
-    fn from(rejection: BytesRejection) -> Self {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::BadRequest(rejection.body_text())
-        }
     }
 }
 

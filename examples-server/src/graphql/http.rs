@@ -139,6 +139,14 @@ async fn graphql_post(
     }
     let body = match body {
         Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = state.config().limits.max_body_bytes;
+            return request_error(
+                rejection.status(),
+                media,
+                format!("request body too large (limit {limit} bytes)"),
+            );
+        }
         Err(rejection) => return request_error(rejection.status(), media, rejection.body_text()),
     };
     let request: GqlRequest = match serde_json::from_slice(&body) {

@@ -78,7 +78,7 @@ fn count(n: u64) -> i32 {
 
 pub struct QueryRoot;
 
-#[Object]
+#[Object(name = "Query")]
 impl QueryRoot {
     /// Posts, newest first. `q` searches author, title and body.
     // A list's cost grows with its length, so nested lists of 50 add up fast
@@ -109,9 +109,14 @@ impl QueryRoot {
 
     /// One post by id; null when there is none.
     async fn post(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PostObject>> {
-        let id: i64 = id.parse().map_err(|_| {
-            Error::new("id must be a whole number").extend_with(|_, e| e.set("field", "id"))
-        })?;
+        let Ok(id) = id.parse::<i64>() else {
+            // Reported beside a null rather than returned: async-graphql drops
+            // a failed field from `data`, but the spec wants `"post": null`.
+            let error =
+                Error::new("id must be a whole number").extend_with(|_, e| e.set("field", "id"));
+            ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+            return Ok(None);
+        };
         let post = ctx
             .data_unchecked::<Posts>()
             .get(id)
@@ -254,7 +259,7 @@ impl Tag {
 
 pub struct MutationRoot;
 
-#[Object]
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Adds a post, validated exactly like `POST /api/posts`. Each invalid
     /// argument is reported as its own error with `extensions.field`.
@@ -308,7 +313,7 @@ impl MutationRoot {
 
 pub struct SubscriptionRoot;
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Every post added from now on, through REST or GraphQL. Ends when the
     /// server shuts down.

@@ -250,7 +250,12 @@ fn read_fields(
         .map_err(AppError::TooManyRequests)?;
     // A Content-Length over the limit is refused by RequestBodyLimitLayer
     // before the handler runs; a chunked body growing past it fails here.
-    let body = body?;
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::PayloadTooLarge(state.config().limits.max_body_bytes)
+        }
+        _ => AppError::BadRequest(rejection.body_text()),
+    })?;
     Fields::parse(headers, &body)
 }
 
