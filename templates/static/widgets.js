@@ -326,9 +326,12 @@
       root.classList.add("wb-ready");
       const caption = root.querySelector(".wb-demo-title") ||
         root.insertBefore(el("figcaption", { class: "wb-demo-title" }, this.config.title || this.kind), root.firstChild);
-      if (!caption.id) caption.id = `${root.id || nextId("wb-demo")}-title`;
+      // Name the group by the title alone, not by the state badge added next to it.
+      const titleText = el("span", { class: "wb-title-text", id: `${root.id || nextId("wb-demo")}-title` });
+      titleText.append(...caption.childNodes);
+      caption.append(titleText);
       root.setAttribute("role", "group");
-      root.setAttribute("aria-labelledby", caption.id);
+      root.setAttribute("aria-labelledby", titleText.id);
       this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
       caption.append(" ", this.badge);
 
@@ -430,7 +433,8 @@
 
   /** A scrolling log with an accessible name; `max` entries kept. */
   function logBox(label, cls, max = 200) {
-    const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": label, "aria-live": "polite" });
+    // tabindex: a scrolling region must be reachable by keyboard to be scrolled.
+    const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": label, "aria-live": "polite", tabindex: "0" });
     box.add = (node) => {
       const stick = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
       box.append(node);
@@ -542,7 +546,10 @@
     timelineItem(rec) {
       const u = new URL(rec.url);
       const ok = rec.status < 400;
-      const btn = el("button", { type: "button", class: "wb-tl", onclick: () => this.show(rec) },
+      const btn = el("button", {
+        type: "button", class: "wb-tl", onclick: () => this.show(rec),
+        "aria-label": `Inspect ${rec.method} ${u.pathname}${u.search}: ${rec.status}, ${formatMs(rec.ms)}`,
+      },
         el("span", { class: "wb-tl-time" }, clock(rec.startedAt).slice(0, 8)),
         el("span", { class: `wb-method wb-method-${rec.method.toLowerCase()}` }, rec.method),
         el("span", { class: "wb-tl-path" }, u.pathname + u.search),
@@ -571,7 +578,7 @@
         rec.reqBody ? el("details", { open: true }, el("summary", {}, "Request body"), el("pre", {}, prettyJson(rec.reqBody))) : null,
         el("details", {}, el("summary", {}, "Response headers"), kv(rec.resHeaders),
           crossOrigin ? el("p", { class: "wb-muted wb-small" }, "Cross-origin: the browser only shows headers the server exposes via CORS.") : null),
-        el("details", { open: true }, el("summary", {}, "Response body"), el("pre", { class: "wb-json" }, truncate(prettyJson(rec.text), 3000))),
+        el("details", { open: true }, el("summary", {}, "Response body"), el("pre", { class: "wb-json", tabindex: "0" }, truncate(prettyJson(rec.text), 3000))),
       ]);
     }
 
@@ -819,7 +826,7 @@
         el("section", { class: "wb-frames-wrap", "aria-label": "Frame log" },
           el("h4", { class: "wb-h" }, "Frame log ", this.frameCount,
             el("span", { class: "wb-muted wb-small" }, " · ↑ sent by the browser, ↓ pushed by the server")),
-          el("div", { class: "wb-scroll-x wb-frames-scroll" }, this.frames)));
+          el("div", { class: "wb-scroll-x wb-frames-scroll", tabindex: "0", role: "region", "aria-label": "Frame log" }, this.frames)));
       this.frameTotal = 0;
       this.setCommand(this.websocatCommand(), "websocat");
       whenVisible(this.root, () => { if (this.state === "idle") this.connectAll(); });
