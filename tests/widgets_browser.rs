@@ -142,6 +142,17 @@ where
         .await?;
     let keep = client.clone();
     let result = f(client).await;
+    if result.is_err() {
+        // Leave a picture of the page for whoever reads the failure (CI artifacts).
+        if let Ok(png) = keep.screenshot().await {
+            let dir = browser::screenshot_dir();
+            let _ = std::fs::create_dir_all(&dir);
+            let path = dir.join(format!("FAILED-{viewport:?}-{}.png", std::process::id()));
+            if std::fs::write(&path, png).is_ok() {
+                eprintln!("page at the failure: {}", path.display());
+            }
+        }
+    }
     let _ = keep.close().await;
     result.map(|_| ())
 }
@@ -444,8 +455,8 @@ async fn compare(c: &Client) -> Result<()> {
 async fn snippets(c: &Client) -> Result<()> {
     let ids = snippet_ids(c).await?;
     ensure!(
-        ids.len() == 2,
-        "the fixture has two `js run` snippets, found {ids:?}"
+        ids.len() == 3,
+        "the fixture has three `js run` snippets, found {ids:?}"
     );
     let first = ids[0].as_str();
     click(c, first, "Run").await?;
@@ -479,6 +490,19 @@ async fn snippets(c: &Client) -> Result<()> {
         secs(5),
         "const r = document.querySelector(arguments[0]); return !r.dataset.running && r.querySelector('[role=log]').innerText.includes('Stopped.');",
         vec![json!(second)],
+    )
+    .await?;
+
+    // Errors land in the console too: thrown, and rejected without a handler.
+    let third = ids[2].as_str();
+    click(c, third, "Run").await?;
+    wait_until(
+        c,
+        "the snippet's error and unhandled rejection in its console",
+        secs(10),
+        "const t = document.querySelector(arguments[0] + ' [role=log]').innerText; \
+         return t.includes('Uncaught Error: thrown on purpose') && t.includes('Unhandled promise rejection: Error: nobody caught this');",
+        vec![json!(third)],
     )
     .await?;
     Ok(())

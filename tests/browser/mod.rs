@@ -79,9 +79,15 @@ impl Driver {
             return Ok(None);
         };
         let port = free_port()?;
+        let logs = screenshot_dir().join("chromedriver-logs");
+        std::fs::create_dir_all(&logs)?;
         let child = Command::new(&driver)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
+            .arg(format!(
+                "--log-path={}",
+                logs.join(format!("chromedriver-{port}.log")).display()
+            ))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
