@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
 use syntect::parsing::{
-    BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet,
+    BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet,
 };
 use syntect::util::LinesWithEndings;
 
@@ -162,24 +162,131 @@ fn parse_ranges(s: &str) -> Result<Vec<(usize, usize)>, String> {
 thread_local! {
     // syntect turns a scope into class names through a global, locked scope repository;
     // caching per thread keeps parallel page rendering from queueing on that lock.
-    static CLASSES: RefCell<HashMap<Scope, String>> = RefCell::new(HashMap::new());
+    static CLASSES: RefCell<HashMap<(u64, Scope), Option<String>>> = RefCell::new(HashMap::new());
 }
 
-fn open_span(out: &mut String, scope: Scope) {
+/// The generated stylesheet and what it can style. A span whose classes no selector can
+/// match is left out: it would change nothing on screen, and syntect's scopes are so deep
+/// that such spans were most of a highlighted page's bytes.
+pub struct Styles {
+    id: u64,
+    pub css: String,
+    /// Every compound selector (`.hl-entity.hl-name`) of the stylesheet, as class lists.
+    compounds: Vec<Vec<String>>,
+}
+
+impl Styles {
+    /// Both themes' rules, scoped under `[data-theme=light]` / `[data-theme=dark]` on `<html>`.
+    pub fn new(light: &str, dark: &str) -> Result<Styles, String> {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let css = theme_css(light, dark)?;
+        let mut compounds: Vec<Vec<String>> = Vec::new();
+        for rule in css.split('}') {
+            let Some((selectors, _)) = rule.split_once('{') else {
+                continue;
+            };
+            for compound in selectors
+                .split([',', ' ', '\n'])
+                .filter(|c| c.starts_with(".hl-"))
+            {
+                let classes: Vec<String> = compound
+                    .split('.')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if classes != ["hl-code"] && !compounds.contains(&classes) {
+                    compounds.push(classes);
+                }
+            }
+        }
+        Ok(Styles {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            css,
+            compounds,
+        })
+    }
+
+    /// The class attribute for a scope's span, or `None` when no rule could match it.
+    fn classes(&self, scope: Scope) -> Option<String> {
+        let classes: Vec<String> = scope
+            .build_string()
+            .split('.')
+            .map(|atom| format!("hl-{atom}"))
+            .collect();
+        let styled = self
+            .compounds
+            .iter()
+            .any(|c| c.iter().all(|class| classes.contains(class)));
+        styled.then(|| classes.join(" "))
+    }
+}
+
+type Ops = Vec<(usize, ScopeStackOp)>;
+
+/// Parsing a line is a pure function of the parser state before it and the line's text, and
+/// it is where highlighting spends its time. Code repeats lines (`}`, `return result;`,
+/// blank lines) across a site, so each thread remembers recent results.
+struct LineCache {
+    map: HashMap<u64, Vec<(String, ParseState, Ops, ParseState)>>,
+    entries: usize,
+}
+
+const LINE_CACHE_MAX: usize = 100_000;
+
+thread_local! {
+    static LINES: RefCell<LineCache> = RefCell::new(LineCache { map: HashMap::new(), entries: 0 });
+}
+
+fn parse_line_cached(state: &mut ParseState, syntax: &SyntaxReference, line: &str) -> Option<Ops> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (syntax as *const SyntaxReference as usize).hash(&mut h);
+    line.hash(&mut h);
+    let key = h.finish();
+    LINES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.map.get(&key).and_then(|v| {
+            v.iter()
+                .find(|(l, start, _, _)| l == line && start == state)
+        }) {
+            let ops = hit.2.clone();
+            *state = hit.3.clone();
+            return Some(ops);
+        }
+        let start = state.clone();
+        let ops = state.parse_line(line, syntax_set()).ok()?;
+        if cache.entries >= LINE_CACHE_MAX {
+            cache.map.clear();
+            cache.entries = 0;
+        }
+        cache.entries += 1;
+        cache.map.entry(key).or_default().push((
+            line.to_string(),
+            start,
+            ops.clone(),
+            state.clone(),
+        ));
+        Some(ops)
+    })
+}
+
+/// Opens the span for `scope` if it is styled; returns whether it did.
+fn open_span(out: &mut String, scope: Scope, styles: &Styles) -> bool {
     CLASSES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let classes = cache.entry(scope).or_insert_with(|| {
-            scope
-                .build_string()
-                .split('.')
-                .map(|atom| format!("hl-{atom}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
-        out.push_str("<span class=\"");
-        out.push_str(classes);
-        out.push_str("\">");
-    });
+        let classes = cache
+            .entry((styles.id, scope))
+            .or_insert_with(|| styles.classes(scope));
+        match classes {
+            Some(classes) => {
+                out.push_str("<span class=\"");
+                out.push_str(classes);
+                out.push_str("\">");
+                true
+            }
+            None => false,
+        }
+    })
 }
 
 pub fn escape_into(out: &mut String, text: &str) {
@@ -200,6 +307,7 @@ pub fn highlight_block(
     code: &str,
     syntax: Option<&SyntaxReference>,
     opts: &FenceOptions,
+    styles: &Styles,
 ) -> String {
     let mut out = String::with_capacity(code.len() * 3 + 128);
     let lang_attr = if opts.lang.is_empty() {
@@ -219,6 +327,8 @@ pub fn highlight_block(
     );
     let mut state = syntax.map(ParseState::new);
     let mut stack = ScopeStack::new();
+    // Parallel to `stack`: whether each scope got a span (unstyled scopes do not).
+    let mut emitted: Vec<bool> = Vec::new();
     for (i, line) in LinesWithEndings::from(code).enumerate() {
         let hl = opts.is_highlighted(i + 1);
         out.push_str(if hl {
@@ -227,14 +337,15 @@ pub fn highlight_block(
             "<span class=\"line\">"
         });
         let text = line.strip_suffix('\n').unwrap_or(line);
-        match state
-            .as_mut()
-            .and_then(|s| s.parse_line(line, syntax_set()).ok())
-        {
+        let parsed = match (state.as_mut(), syntax) {
+            (Some(state), Some(syntax)) => parse_line_cached(state, syntax, line),
+            _ => None,
+        };
+        match parsed {
             Some(ops) => {
                 // Spans never cross a line: reopen what the previous line left open.
-                for &scope in stack.as_slice() {
-                    open_span(&mut out, scope);
+                for (&scope, _) in stack.as_slice().iter().zip(&emitted).filter(|(_, &e)| e) {
+                    open_span(&mut out, scope, styles);
                 }
                 let mut pos = 0;
                 for (idx, op) in ops {
@@ -244,12 +355,18 @@ pub fn highlight_block(
                         pos = idx;
                     }
                     let _ = stack.apply_with_hook(&op, |basic, _| match basic {
-                        BasicScopeStackOp::Push(scope) => open_span(&mut out, scope),
-                        BasicScopeStackOp::Pop => out.push_str("</span>"),
+                        BasicScopeStackOp::Push(scope) => {
+                            emitted.push(open_span(&mut out, scope, styles))
+                        }
+                        BasicScopeStackOp::Pop => {
+                            if emitted.pop() == Some(true) {
+                                out.push_str("</span>");
+                            }
+                        }
                     });
                 }
                 escape_into(&mut out, &text[pos..]);
-                for _ in 0..stack.len() {
+                for _ in emitted.iter().filter(|&&e| e) {
                     out.push_str("</span>");
                 }
             }
@@ -270,9 +387,7 @@ fn attr(s: &str) -> String {
     out
 }
 
-/// The stylesheet for both colour schemes: each theme's rules scoped under
-/// `[data-theme=light]` / `[data-theme=dark]` on `<html>`.
-pub fn theme_css(light: &str, dark: &str) -> Result<String, String> {
+fn theme_css(light: &str, dark: &str) -> Result<String, String> {
     let mut css = String::from("/* generated by wirebook from syntect themes */\n");
     for (name, scheme) in [(light, "light"), (dark, "dark")] {
         let theme = theme_set().themes.get(name).ok_or_else(|| {
@@ -359,10 +474,12 @@ mod tests {
 
     #[test]
     fn spans_are_balanced_per_line() {
+        let styles = Styles::new("InspiredGitHub", "OneHalfDark").unwrap();
         let html = highlight_block(
             "/* a\nb */\nlet x = \"<y>\";\n",
             find_syntax("js"),
             &FenceOptions::default(),
+            &styles,
         );
         for line in html.lines().filter(|l| l.contains("class=\"line")) {
             assert_eq!(

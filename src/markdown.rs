@@ -31,6 +31,7 @@ pub struct Context<'a> {
     pub source: &'a Path,
     /// File line of the body's first line.
     pub body_line: usize,
+    pub styles: &'a highlight::Styles,
 }
 
 #[derive(Debug, Default)]
@@ -147,7 +148,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                match code_block(&info, &code, &mut demo_count) {
+                match code_block(&info, &code, &mut demo_count, ctx.styles) {
                     Ok(block) => {
                         out.has_widgets |= block.widget;
                         if let Some(w) = block.warning {
@@ -243,7 +244,12 @@ struct Block {
     warning: Option<String>,
 }
 
-fn code_block(info: &str, code: &str, demo_count: &mut usize) -> Result<Block, String> {
+fn code_block(
+    info: &str,
+    code: &str,
+    demo_count: &mut usize,
+    styles: &highlight::Styles,
+) -> Result<Block, String> {
     let opts = FenceOptions::parse(info)?;
     let lang = opts.lang.to_ascii_lowercase();
     if lang == "demo" {
@@ -266,7 +272,7 @@ fn code_block(info: &str, code: &str, demo_count: &mut usize) -> Result<Block, S
     let syntax = highlight::find_syntax(&lang);
     let warning = (syntax.is_none() && !highlight::is_plain(&lang))
         .then(|| format!("unknown code language `{}`: shown as plain text", opts.lang));
-    let highlighted = highlight::highlight_block(code, syntax, &opts);
+    let highlighted = highlight::highlight_block(code, syntax, &opts, styles);
     if run {
         *demo_count += 1;
         return Ok(Block {
@@ -369,6 +375,11 @@ fn tidy_loose_bold_headings(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn styles() -> &'static highlight::Styles {
+        static S: std::sync::OnceLock<highlight::Styles> = std::sync::OnceLock::new();
+        S.get_or_init(|| highlight::Styles::new("InspiredGitHub", "OneHalfDark").unwrap())
+    }
+
     fn md(text: &str) -> Output {
         render(
             text,
@@ -376,6 +387,7 @@ mod tests {
                 base_path: "/repo",
                 source: Path::new("posts/x.md"),
                 body_line: 10,
+                styles: styles(),
             },
         )
         .unwrap()
@@ -437,6 +449,7 @@ mod tests {
                 base_path: "",
                 source: Path::new("p.md"),
                 body_line: 5,
+                styles: styles(),
             },
         )
         .unwrap_err();

@@ -58,7 +58,7 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub renderer: Renderer,
     pub warnings: Vec<Problem>,
-    syntax_css: String,
+    styles: highlight::Styles,
     asset_version: String,
 }
 
@@ -73,7 +73,8 @@ impl Site {
             config.base_url = url.clone();
         }
         let base = config.base();
-        let syntax_css = highlight::theme_css(&config.highlight.light, &config.highlight.dark)
+        let t = Instant::now();
+        let styles = highlight::Styles::new(&config.highlight.light, &config.highlight.dark)
             .map_err(|e| {
                 anyhow::anyhow!(
                     "{}: [highlight] {e}",
@@ -81,6 +82,7 @@ impl Site {
                 )
             })?;
 
+        tracing::debug!("highlight themes in {:?}", t.elapsed());
         let t = Instant::now();
         let LoadResult {
             mut library,
@@ -100,6 +102,7 @@ impl Site {
                         base_path: &base.path,
                         source: &p.source,
                         body_line: p.body_line,
+                        styles: &styles,
                     },
                 )
             })
@@ -123,7 +126,9 @@ impl Site {
         }
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
+        let t = Instant::now();
         let renderer = Renderer::new(root)?;
+        tracing::debug!("templates in {:?}", t.elapsed());
         let layouts = renderer.layouts();
         for page in &library.pages {
             if !layouts.contains(&page.layout) {
@@ -145,7 +150,7 @@ impl Site {
             return Err(Problems(problems).into());
         }
         let taxonomies = taxonomy::collect(&library);
-        let asset_version = asset_version(&syntax_css);
+        let asset_version = asset_version(&styles.css);
         Ok(Site {
             root: root.clone(),
             config,
@@ -154,7 +159,7 @@ impl Site {
             taxonomies,
             renderer,
             warnings,
-            syntax_css,
+            styles,
             asset_version,
         })
     }
@@ -174,7 +179,7 @@ impl Site {
         for (name, bytes) in theme::assets() {
             sink(&format!("assets/{name}"), bytes)?;
         }
-        sink("assets/syntax.css", self.syntax_css.as_bytes())?;
+        sink("assets/syntax.css", self.styles.css.as_bytes())?;
         sink("robots.txt", feed::robots_txt(&self.base).as_bytes())?;
         Ok(jobs.len() + 1)
     }
@@ -399,6 +404,7 @@ fn asset_version(syntax_css: &str) -> String {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let start = Instant::now();
     let site = Site::load(opts)?;
+    tracing::debug!("site loaded in {:?}", start.elapsed());
     for w in &site.warnings {
         tracing::warn!("{w}");
     }
@@ -413,7 +419,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     } else {
         0
     };
+    let t = Instant::now();
     staging.commit()?;
+    tracing::debug!("swapped the new site in in {:?}", t.elapsed());
     Ok(BuildSummary {
         posts: site.library.pages.len(),
         pages,
