@@ -21,6 +21,52 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new post with today's date: posts/YYYY-MM-DD-slug.md
     New(NewArgs),
+    /// Build for production and push the site to GitHub Pages (a `gh-pages` branch).
+    Publish(PublishArgs),
+    /// Write a CI workflow that builds and deploys the site: `wirebook init-ci github`.
+    InitCi(InitCiArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+    /// Site root (inside the git repository to publish from).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Git remote to push to.
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
+    /// Branch that holds the published site.
+    #[arg(long, default_value = "gh-pages")]
+    pub branch: String,
+    /// Base URL of the published site [default: worked out from the remote, e.g.
+    /// https://OWNER.github.io/REPO/, or https://DOMAIN/ with --cname].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Custom domain: writes a CNAME file and publishes under https://DOMAIN/.
+    #[arg(long, value_name = "DOMAIN")]
+    pub cname: Option<String>,
+    /// Commit message for the publish commit.
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// Build and print what would be published, push nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Allow a non-fast-forward push (rewrites the remote branch).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitCiArgs {
+    /// CI provider: only `github` (GitHub Actions + Pages) for now.
+    #[arg(value_parser = ["github"])]
+    pub provider: String,
+    /// Site root.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Overwrite an existing workflow file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod highlight;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod site;
 pub mod slug;

@@ -1,0 +1,1 @@
+//! GitHub Pages publishing (not implemented yet).
