@@ -335,7 +335,7 @@
       this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
       caption.append(" ", this.badge);
 
-      this.toolbar = el("div", { class: "wb-toolbar", role: "toolbar", "aria-label": "Demo controls" });
+      this.toolbar = el("div", { class: "wb-toolbar", role: "group", "aria-label": "Demo controls" });
       this.notice = el("div", { class: "wb-notice", hidden: true });
       this.body = el("div", { class: "wb-body" });
       this.cmdCode = el("code", { class: "wb-cmd" });
@@ -980,7 +980,8 @@
       this.ids = new Set();
       this.publishedWhileDown = new Set();
 
-      this.connectBtn = this.button("Connect", () => (this.es || this.dropTimer ? this.disconnect() : this.connect()), "wb-btn-primary");
+      // Connecting again after Disconnect resumes from the last id, as EventSource itself would.
+      this.connectBtn = this.button("Connect", () => (this.es || this.dropTimer ? this.disconnect() : this.connect(this.lastId ?? undefined)), "wb-btn-primary");
       this.dropBtn = this.button("Drop connection", () => this.drop());
       this.dropBtn.disabled = true;
       this.resumeBtn = this.button("Reconnect now", () => this.resume());
@@ -1032,10 +1033,12 @@
       this.connectBtn.textContent = "Disconnect";
       const es = new EventSource(url);
       this.es = es;
-      this.resumeMark = resumeFrom !== undefined ? { from: resumeFrom, at: Date.now(), count: 0 } : null;
+      // What a resume must deliver: everything after `from`, with no gap.
+      this.resumeMark = resumeFrom !== undefined ? { from: resumeFrom, at: Date.now(), count: 0, gap: false } : null;
       let everOpen = false;
       es.addEventListener("open", () => {
         everOpen = true;
+        if (this.resumeMark && !this.resumeMark.at) this.resumeMark.at = Date.now();
         this.setState("connected");
         this.dropBtn.disabled = false;
         if (this.state === "connected" && this.notice.classList.contains("wb-notice-warn")) this.say("");
@@ -1051,6 +1054,7 @@
           // The browser reconnects by itself (server sent `retry: 2000`) and
           // sends `Last-Event-ID` so nothing is lost.
           this.setState("connecting");
+          if (everOpen) this.resumeMark = { from: this.lastId, at: 0, count: 0, gap: false };
           this.reconnects += everOpen ? 1 : 0;
           this.updateStats();
           this.say(`Connection lost. The browser retries on its own (the server asked for retry: 2000 ms) and will send Last-Event-ID: ${this.lastId ?? "(none yet)"}.`, "warn");
@@ -1080,6 +1084,12 @@
         data = { title: e.data };
       }
       const id = e.lastEventId || (data.id !== undefined ? String(data.id) : "");
+      if (/^\d+$/.test(id) && /^\d+$/.test(this.lastId || "") && Number(id) <= Number(this.lastId)) {
+        // A correct server only ever sends ids above Last-Event-ID: smaller
+        // ones mean it restarted (an in-memory server starts again at 1).
+        this.ids.clear();
+        this.say("Event ids started over: the server was restarted, so events from before are gone.", "info");
+      }
       if (id && this.ids.has(id)) return; // a replay we already have
       if (id) this.ids.add(id);
       const placeholder = this.ticker.querySelector(".wb-placeholder");
@@ -1088,11 +1098,13 @@
       if (id) this.lastId = id;
       this.received += 1;
       const ts = parseTs(data.ts);
-      const replayed = this.publishedWhileDown.has(id) ||
-        (this.resumeMark && ts && ts < this.resumeMark.at - 50);
-      if (replayed && this.resumeMark) this.resumeMark.count += 1;
-      const gap = prev !== null && /^\d+$/.test(prev) && /^\d+$/.test(id) && Number(id) > Number(prev) + 1 && !this.resumeMark
+      const mark = this.resumeMark;
+      const replayed = this.publishedWhileDown.has(id) || Boolean(mark && mark.at && ts && ts < mark.at - 50);
+      // The server numbers all events with one counter, so ids arrive without holes.
+      const gap = prev !== null && /^\d+$/.test(prev) && /^\d+$/.test(id) && Number(id) > Number(prev) + 1
         ? Number(id) - Number(prev) - 1 : 0;
+      if (mark && replayed) mark.count += 1;
+      if (mark && gap) mark.gap = true;
       const pending = this.pendingPublish && this.pendingPublish.get(id);
       const arrived = pending ? ` · arrived ${formatMs(performance.now() - pending)} after POST` : "";
       this.ticker.add(el("li", { class: `wb-event wb-event-${e.type}${replayed ? " wb-replayed" : ""}`, "data-id": id },
@@ -1102,9 +1114,12 @@
         data.body ? el("span", { class: "wb-event-body" }, data.body) : null,
         el("span", { class: "wb-event-meta" }, `${clock().slice(0, 8)}${replayed ? " · replayed after reconnect" : ""}${arrived}`)));
       if (gap) this.say(`Note: ${gap} event id${gap === 1 ? "" : "s"} skipped between #${prev} and #${id}.`, "warn");
-      if (replayed) {
-        this.publishedWhileDown.delete(id);
-        this.say(`Resumed with Last-Event-ID: ${this.resumeMark.from} — ${this.resumeMark.count} missed event${this.resumeMark.count === 1 ? "" : "s"} delivered, none lost.`, "ok");
+      this.publishedWhileDown.delete(id);
+      if (replayed && mark) {
+        const n = `${mark.count} missed event${mark.count === 1 ? "" : "s"}`;
+        this.say(mark.gap
+          ? `Resumed with Last-Event-ID: ${mark.from ?? "(none)"} — ${n} delivered, but some ids are missing (the server keeps only recent events).`
+          : `Resumed with Last-Event-ID: ${mark.from ?? "(none)"} — ${n} delivered, none lost.`, mark.gap ? "warn" : "ok");
       }
       this.updateStats();
       this.setCommand(this.curlStream());
@@ -1727,7 +1742,7 @@
       this.stopBtn = el("button", { type: "button", class: "wb-btn", onclick: () => this.stop("Stopped."), disabled: true }, "Stop");
       this.resetBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.reset() }, "Reset");
       this.status = el("span", { class: "wb-run-status wb-muted wb-small", "aria-live": "polite" });
-      const bar = el("div", { class: "wb-toolbar", role: "toolbar", "aria-label": "Snippet controls" },
+      const bar = el("div", { class: "wb-toolbar", role: "group", "aria-label": "Snippet controls" },
         this.runBtn, this.stopBtn, this.resetBtn, this.status,
         el("span", { class: "wb-run-hint wb-muted wb-small" }, "Ctrl+Enter runs · ", el("code", {}, "EXAMPLES"), ` = ${EXAMPLES || "(none)"}`));
       this.output = el("div", { class: "wb-console", role: "log", "aria-label": "Snippet output", "aria-live": "polite", tabindex: "0" });
