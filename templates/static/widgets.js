@@ -1206,6 +1206,14 @@
     return `query Posts($limit: Int!) {\n  posts(limit: $limit) {\n    items {\n${lines}\n    }\n  }\n}`;
   }
 
+  /**
+   * The query on one line, so "copy as curl" stays readable. Only when that
+   * cannot change its meaning: no comments (#…) and no string literals.
+   */
+  function compactQuery(q) {
+    return /["#]/.test(q) ? q : q.replace(/\s+/g, " ").trim();
+  }
+
   class GraphqlDemo extends Widget {
     build() {
       super.build();
@@ -1281,7 +1289,7 @@
 
     async run() {
       this.limit = Math.max(1, Math.min(50, Number(this.limitInput.value) || 5));
-      const body = JSON.stringify({ query: this.query.value, variables: { limit: this.limit } });
+      const body = JSON.stringify({ query: compactQuery(this.query.value), variables: { limit: this.limit } });
       const gqlUrl = endpointUrl(this.endpoint, { delay_ms: this.delay || undefined });
       this.setState("connecting");
       this.runBtn.disabled = true;
@@ -1861,8 +1869,8 @@
     async run() {
       this.stop();
       this.output.replaceChildren();
-      const names = Object.keys(this.sandbox());
       const globals = this.sandbox();
+      const names = Object.keys(globals);
       let fn;
       try {
         fn = new AsyncFunction(...names, this.editor.value);
