@@ -14,6 +14,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the site into memory and serve it with the live demo endpoints on one origin;
+    /// rebuild and reload open tabs when posts, templates, static files or the config change.
+    Serve(ServeArgs),
     /// Build the site into public/ (or --out): posts, index, categories, tags, feed, sitemap.
     Build(BuildArgs),
     /// Check everything `build` checks (front matter, layouts, encoding, internal links)
@@ -92,6 +95,35 @@ pub struct BuildArgs {
     /// Print only warnings and errors.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Site root: the folder with wirebook.toml and posts/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on. Loopback by default; anything else exposes the site and the
+    /// example endpoints to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in your browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include drafts and posts dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Do not mount the examples server (REST, WebSocket, SSE, GraphQL) on the same origin.
+    #[arg(long)]
+    pub no_examples: bool,
+    /// Keep the examples server's data in this SQLite file [default: in memory].
+    #[arg(long, value_name = "PATH")]
+    pub examples_db: Option<PathBuf>,
+    /// Poll for changes instead of using native file events (network drives, containers).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 #[derive(Debug, clap::Args)]

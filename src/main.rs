@@ -11,7 +11,11 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let quiet = matches!(&cli.command, cli::Command::Build(b) if b.quiet);
-    let default = if quiet { "warn" } else { "info" };
+    let default = if quiet {
+        "warn"
+    } else {
+        "info,tower_http=warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("WIREBOOK_LOG").unwrap_or_else(|_| EnvFilter::new(default)),
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
 
     let result = match cli.command {
         cli::Command::Build(args) => cmd::build::run(args),
+        cli::Command::Serve(args) => cmd::serve::run(args),
         cli::Command::Check(args) => cmd::check::run(args),
         cli::Command::New(args) => cmd::new::run(args),
         cli::Command::Publish(args) => cmd::publish::run(args),

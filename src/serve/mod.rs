@@ -1,0 +1,234 @@
+//! `wirebook serve`: build into memory, serve the site and the examples server on one
+//! origin, watch the sources, rebuild, and push reloads to open tabs.
+//!
+//! Three parts, one file each: [`server`] (HTTP), [`watch`] (file events → change kinds),
+//! [`livereload`] (the browser push channel and the script injected into pages).
+
+pub mod livereload;
+pub mod server;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::site::{BuildOptions, Site};
+use livereload::{Event, Reloader};
+use watch::ChangeKind;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    /// Mount the examples server's endpoints on the same origin.
+    pub examples: bool,
+    /// Open the site in the default browser once it is up.
+    pub open: bool,
+    /// Poll the file system instead of relying on native events (network drives, Docker).
+    pub poll: bool,
+    /// Examples server database (default: in memory, so demos start clean each run).
+    pub examples_db: Option<PathBuf>,
+}
+
+/// The rendered site as served: every output file by its URL path (`/a/b/index.html`).
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What handlers share (no globals: STYLE.md habit 4).
+pub struct SiteState {
+    pub root: PathBuf,
+    pub files: RwLock<Arc<Files>>,
+    /// The last build error, shown as an overlay until a build succeeds.
+    pub error: RwLock<Option<String>>,
+    pub reloader: Reloader,
+}
+
+/// Renders the whole site into memory.
+pub fn render_to_memory(opts: &BuildOptions) -> Result<(Site, Files)> {
+    let site = Site::load(opts)?;
+    let files = std::sync::Mutex::new(Files::new());
+    site.render_all(&|rel, bytes| {
+        files
+            .lock()
+            .expect("files lock")
+            .insert(format!("/{rel}"), Arc::from(bytes));
+        Ok(())
+    })?;
+    Ok((site, files.into_inner().expect("files lock")))
+}
+
+/// Runs until `shutdown` resolves.
+pub async fn run(
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
+    let addr = listener.local_addr()?;
+    let host = if addr.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), addr.port())
+    } else {
+        addr
+    };
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        base_url: Some(format!("http://{host}/")),
+        drafts: opts.drafts,
+        quiet: true,
+        out: None,
+    };
+
+    let t = Instant::now();
+    let first = {
+        let build_opts = build_opts.clone();
+        tokio::task::spawn_blocking(move || render_to_memory(&build_opts)).await?
+    };
+    let state = Arc::new(SiteState {
+        root: opts.root.clone(),
+        files: RwLock::new(Arc::new(Files::new())),
+        error: RwLock::new(None),
+        reloader: Reloader::new(),
+    });
+    match first {
+        Ok((site, files)) => {
+            for w in &site.warnings {
+                tracing::warn!("{w}");
+            }
+            tracing::info!(
+                "built {} posts ({} files) in {} ms",
+                site.library.pages.len(),
+                files.len(),
+                t.elapsed().as_millis()
+            );
+            *state.files.write().expect("files lock") = Arc::new(files);
+        }
+        // A broken site still serves: the overlay shows the error until it is fixed.
+        Err(e) => {
+            let msg = error_text(&e);
+            eprintln!("{msg}");
+            *state.error.write().expect("error lock") = Some(msg);
+        }
+    }
+
+    let examples = if opts.examples {
+        let mut config = examples_server::Config::in_memory();
+        if let Some(db) = &opts.examples_db {
+            config.db = examples_server::DbLocation::File(db.clone());
+        }
+        config.news_interval = std::time::Duration::from_secs(15);
+        Some(
+            examples_server::AppState::new(&config)
+                .await
+                .context("cannot start the examples server")?,
+        )
+    } else {
+        None
+    };
+
+    let (changes_tx, changes_rx) = tokio::sync::mpsc::unbounded_channel();
+    let _watcher = watch::start(&opts.root, opts.poll, changes_tx)?;
+    tokio::spawn(rebuild_loop(state.clone(), build_opts, changes_rx));
+
+    println!(
+        "wirebook is serving {} at http://{host}/",
+        opts.root.display()
+    );
+    if examples.is_some() {
+        println!("  live endpoints: /api/posts  /ws/chat  /sse/news  /graphql  (same origin)");
+    } else {
+        println!("  examples server: off (--no-examples)");
+    }
+    println!("  watching posts/, templates/, static/ and wirebook.toml; Ctrl-C to stop");
+    if opts.open {
+        open_browser(&format!("http://{host}/"));
+    }
+    server::serve(listener, state, examples, shutdown).await
+}
+
+/// Applies file changes one batch at a time; a failed build keeps the last good site.
+async fn rebuild_loop(
+    state: Arc<SiteState>,
+    build_opts: BuildOptions,
+    mut changes: tokio::sync::mpsc::UnboundedReceiver<Vec<(ChangeKind, PathBuf)>>,
+) {
+    while let Some(mut batch) = changes.recv().await {
+        // Coalesce whatever else arrived while we were busy.
+        while let Ok(more) = changes.try_recv() {
+            batch.extend(more);
+        }
+        let t = Instant::now();
+        let css_only = batch
+            .iter()
+            .all(|(k, p)| *k == ChangeKind::Static && p.extension().is_some_and(|e| e == "css"));
+        let static_only = batch.iter().all(|(k, _)| *k == ChangeKind::Static);
+        if static_only {
+            // Static files are read from disk on each request: nothing to rebuild.
+            state
+                .reloader
+                .send(if css_only { Event::Css } else { Event::Reload });
+            continue;
+        }
+        let opts = build_opts.clone();
+        let result = tokio::task::spawn_blocking(move || render_to_memory(&opts)).await;
+        match result {
+            Ok(Ok((site, files))) => {
+                for w in &site.warnings {
+                    tracing::warn!("{w}");
+                }
+                let theme_css_only = batch.iter().all(|(k, p)| {
+                    *k == ChangeKind::Template && p.extension().is_some_and(|e| e == "css")
+                });
+                *state.files.write().expect("files lock") = Arc::new(files);
+                let had_error = state.error.write().expect("error lock").take().is_some();
+                let names: Vec<String> =
+                    batch.iter().map(|(_, p)| p.display().to_string()).collect();
+                tracing::info!(
+                    "rebuilt in {} ms ({})",
+                    t.elapsed().as_millis(),
+                    names.join(", ")
+                );
+                state.reloader.send(if theme_css_only && !had_error {
+                    Event::Css
+                } else {
+                    Event::Reload
+                });
+            }
+            Ok(Err(e)) => {
+                let msg = error_text(&e);
+                eprintln!("{msg}");
+                *state.error.write().expect("error lock") = Some(msg.clone());
+                state.reloader.send(Event::Error(msg));
+            }
+            Err(e) => tracing::error!("rebuild task failed: {e}"),
+        }
+    }
+}
+
+fn error_text(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        msg.push_str(": ");
+        msg.push_str(&cause.to_string());
+    }
+    msg
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd).arg(url).spawn() {
+        tracing::warn!("could not open a browser ({cmd}): {e}; open {url} yourself");
+    }
+}

@@ -1,0 +1,203 @@
+//! HTTP for `wirebook serve`: the in-memory site, the site's `static/` from disk, the
+//! examples server's endpoints on the same origin, and the live-reload channel.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceExt as _;
+use tower_http::services::ServeDir;
+
+use super::{livereload, Files, SiteState};
+
+/// Development caching: the browser may keep a copy but must revalidate every time, so a
+/// rebuilt page is never served stale.
+const CACHE_CONTROL: &str = "no-cache";
+
+pub fn router(state: Arc<SiteState>, examples: Option<examples_server::AppState>) -> Router {
+    let site = Router::new()
+        .route(livereload::PATH, get(livereload::handler))
+        .fallback(site_handler)
+        .with_state(state);
+    match examples {
+        Some(ex) => examples_server::app(ex).merge(site),
+        None => site,
+    }
+}
+
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<SiteState>,
+    examples: Option<examples_server::AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let stop = state.reloader.stop_token();
+    let app = router(state.clone(), examples.clone());
+    let graceful = {
+        let stop = stop.clone();
+        let examples = examples.clone();
+        async move {
+            shutdown.await;
+            // Ends live-reload streams and tells chat sockets 1001 "going away".
+            stop.cancel();
+            if let Some(ex) = examples {
+                ex.shutdown();
+            }
+        }
+    };
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(graceful)
+    .await
+    .context("the HTTP server failed")?;
+    if let Some(ex) = examples {
+        ex.tasks().close();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), ex.tasks().wait()).await;
+    }
+    Ok(())
+}
+
+enum Lookup {
+    Found(String),
+    /// `/a/b` names a directory: browsers need `/a/b/` for relative links to work.
+    Redirect(String),
+    Missing,
+}
+
+fn lookup(files: &Files, path: &str) -> Lookup {
+    if path.ends_with('/') {
+        let index = format!("{path}index.html");
+        return if files.contains_key(&index) {
+            Lookup::Found(index)
+        } else {
+            Lookup::Missing
+        };
+    }
+    if files.contains_key(path) {
+        return Lookup::Found(path.to_string());
+    }
+    if files.contains_key(&format!("{path}/index.html")) {
+        return Lookup::Redirect(format!("{path}/"));
+    }
+    Lookup::Missing
+}
+
+/// Rejects paths that try to leave the site (`..`, encoded or not, backslashes, NUL).
+fn clean_path(raw: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    let bad = decoded.contains('\0')
+        || decoded.contains('\\')
+        || decoded.split('/').any(|seg| seg == ".." || seg == ".")
+        || !decoded.starts_with('/');
+    (!bad).then(|| decoded.into_owned())
+}
+
+async fn site_handler(State(state): State<Arc<SiteState>>, req: Request) -> Response {
+    let raw = req.uri().path().to_string();
+    let Some(path) = clean_path(&raw) else {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    };
+    let files = state.files.read().expect("files lock").clone();
+    match lookup(&files, &path) {
+        Lookup::Found(key) => return file_response(StatusCode::OK, &key, &files[&key]),
+        Lookup::Redirect(to) => {
+            let location = match req.uri().query() {
+                Some(q) => format!("{}?{q}", crate::slug::encode_path(&to)),
+                None => crate::slug::encode_path(&to),
+            };
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        Lookup::Missing => {}
+    }
+    // The site's static/ is served from disk so adding an image needs no rebuild.
+    let static_dir = state.root.join("static");
+    if static_dir.is_dir() {
+        let Ok(resp) = ServeDir::new(&static_dir)
+            .append_index_html_on_directories(true)
+            .oneshot(req)
+            .await;
+        if resp.status() != StatusCode::NOT_FOUND {
+            let mut resp = resp.map(Body::new);
+            resp.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(CACHE_CONTROL),
+            );
+            return resp;
+        }
+    }
+    match files.get("/404.html") {
+        Some(page) => file_response(StatusCode::NOT_FOUND, "/404.html", page),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = if mime.type_() == "text"
+        || mime.essence_str() == "application/javascript"
+        || key.ends_with(".xml")
+    {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let body = if is_html {
+        Body::from(livereload::inject(bytes))
+    } else {
+        Body::from(bytes.to_vec())
+    };
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, CACHE_CONTROL)
+        .body(body)
+        .expect("valid response")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        for p in [
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/%2E%2E/x",
+            "/a\\..\\b",
+            "/a/./b",
+            "/x%00",
+        ] {
+            assert_eq!(clean_path(p), None, "{p}");
+        }
+        assert_eq!(
+            clean_path("/tags/%EC%84%B1%EB%8A%A5/").as_deref(),
+            Some("/tags/성능/")
+        );
+    }
+
+    #[test]
+    fn lookups() {
+        let mut files = Files::new();
+        files.insert("/a/index.html".into(), Arc::from(&b"x"[..]));
+        assert!(matches!(lookup(&files, "/a/"), Lookup::Found(_)));
+        assert!(matches!(lookup(&files, "/a"), Lookup::Redirect(ref to) if to == "/a/"));
+        assert!(matches!(lookup(&files, "/b/"), Lookup::Missing));
+    }
+}
