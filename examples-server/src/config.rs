@@ -67,7 +67,8 @@ pub struct Limits {
     pub chat_rate_window: Duration,
     /// Server pings every interval; a client silent for two intervals is dropped.
     pub chat_ping_interval: Duration,
-    /// Broadcast backlog per room: a client this far behind is dropped as too slow.
+    /// Broadcast backlog per room: a client this far behind is dropped as too
+    /// slow. Cheap to raise: the backlog is shared by the room, not per client.
     pub chat_backlog: usize,
     /// Most chat rooms kept in memory (empty rooms are evicted first).
     pub chat_max_rooms: usize,
@@ -105,7 +106,7 @@ impl Default for Limits {
             chat_rate_messages: 20,
             chat_rate_window: Duration::from_secs(10),
             chat_ping_interval: Duration::from_secs(20),
-            chat_backlog: 256,
+            chat_backlog: 1024,
             chat_max_rooms: 1000,
             max_websockets: 10_000,
             sse_buffer: 256,
@@ -136,6 +137,8 @@ pub struct Config {
     pub news_interval: Duration,
     /// Seed a new database with sample posts so lists are never empty.
     pub seed: bool,
+    /// Serve repeated `GET /api/posts…` from memory until the next write.
+    pub cache_responses: bool,
     pub limits: Limits,
 }
 
@@ -149,6 +152,7 @@ impl Default for Config {
             admin_token: None,
             news_interval: Duration::from_secs(15),
             seed: true,
+            cache_responses: true,
             limits: Limits::default(),
         }
     }

@@ -5,12 +5,16 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use futures_util::future::{BoxFuture, Either};
+use tower::{Layer, Service};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -19,28 +23,28 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::error::{json_error_bodies, AppError};
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Header telling a widget how long the server deliberately waited.
 pub const DELAY_HEADER: &str = "x-delay-ms";
 
 /// Wraps a router serving short request/response exchanges. From the
-/// outside in: gzip compression (when accepted), JSON error bodies, the request
-/// timeout (408), the body limit (413), then the `delay_ms` knob — inside the
-/// timeout, so the cap keeps a delayed request well under it.
+/// outside in: gzip compression (when accepted), the request timeout (408),
+/// the body limit (413), then the `delay_ms` knob — inside the timeout, so
+/// the cap keeps a delayed request well under it. The plain-text errors these
+/// layers produce are too short to be compressed, so the app-wide
+/// [`json_error_bodies`](crate::error::json_error_bodies) can still rewrite them.
 pub fn api_stack(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     let limits = &state.config().limits;
     router
-        .layer(middleware::from_fn_with_state(state.clone(), delay))
+        .layer(DelayLayer {
+            cap: limits.max_delay,
+        })
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
-        ))
-        .layer(middleware::map_response_with_state(
-            state.clone(),
-            json_error_bodies,
         ))
         .layer(CompressionLayer::new())
 }
@@ -80,26 +84,70 @@ pub fn trace() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>> {
 /// Sleeps for `?delay_ms=` (capped) before handling the request, so a
 /// widget can show a spinner. GraphQL only honours it on POST: GET
 /// `/graphql` is the explorer page and the WebSocket upgrade.
-async fn delay(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, AppError> {
-    if request.uri().path() == "/graphql" && request.method() != Method::POST {
-        return Ok(next.run(request).await);
+///
+/// A hand-written layer rather than `middleware::from_fn`: requests without
+/// the knob, nearly all of them, go straight through with no allocation.
+#[derive(Debug, Clone, Copy)]
+struct DelayLayer {
+    cap: Duration,
+}
+
+impl<S> Layer<S> for DelayLayer {
+    type Service = Delay<S>;
+
+    fn layer(&self, inner: S) -> Delay<S> {
+        Delay {
+            inner,
+            cap: self.cap,
+        }
     }
-    let cap = state.config().limits.max_delay;
-    let wait = parse_delay(request.uri().query(), cap)?;
-    if let Some(wait) = wait {
-        tokio::time::sleep(wait).await;
+}
+
+#[derive(Debug, Clone)]
+struct Delay<S> {
+    inner: S,
+    cap: Duration,
+}
+
+impl<S> Service<Request> for Delay<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, BoxFuture<'static, Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
     }
-    let mut response = next.run(request).await;
-    if let Some(wait) = wait {
-        response
-            .headers_mut()
-            .insert(DELAY_HEADER, HeaderValue::from(wait.as_millis() as u64));
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let exempt = request.uri().path() == "/graphql" && request.method() != Method::POST;
+        let wait = if exempt {
+            Ok(None)
+        } else {
+            parse_delay(request.uri().query(), self.cap)
+        };
+        match wait {
+            Ok(None) => Either::Left(self.inner.call(request)),
+            Ok(Some(wait)) => {
+                // The service that was polled ready goes into the future; a
+                // clone takes its place (tower's usual pattern).
+                let clone = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, clone);
+                Either::Right(Box::pin(async move {
+                    tokio::time::sleep(wait).await;
+                    let mut response = inner.call(request).await?;
+                    response
+                        .headers_mut()
+                        .insert(DELAY_HEADER, HeaderValue::from(wait.as_millis() as u64));
+                    Ok(response)
+                }))
+            }
+            Err(err) => Either::Right(Box::pin(std::future::ready(Ok(err.into_response())))),
+        }
     }
-    Ok(response)
 }
 
 fn parse_delay(query: Option<&str>, cap: Duration) -> Result<Option<Duration>, AppError> {

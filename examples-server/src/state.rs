@@ -15,6 +15,7 @@ use crate::config::{Config, OriginPattern};
 use crate::graphql::Schemas;
 use crate::posts::Posts;
 use crate::ratelimit::WriteLimiter;
+use crate::rest::ResponseCache;
 use crate::sse::hub::Hub;
 use crate::store::Store;
 use crate::ws::room::Rooms;
@@ -40,6 +41,7 @@ struct Inner {
     shutdown: CancellationToken,
     tasks: TaskTracker,
     guest_counter: AtomicU64,
+    responses: Option<ResponseCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -101,8 +103,12 @@ impl AppState {
                 shutdown,
                 tasks: TaskTracker::new(),
                 guest_counter: AtomicU64::new(0),
+                responses: config.cache_responses.then(ResponseCache::default),
             }),
         };
+        state.inner.tasks.spawn(
+            Arc::clone(state.posts().store()).watch_external_changes(state.shutdown_token()),
+        );
         if !config.news_interval.is_zero() {
             state.inner.tasks.spawn(crate::sse::run_news_ticker(
                 state.hub().clone(),
@@ -184,6 +190,26 @@ impl AppState {
         Arc::clone(&self.inner.sse_subscribers)
             .try_acquire_owned()
             .ok()
+    }
+
+    /// A cached `/api` response filed under `generation`, if caching is on.
+    pub(crate) fn cached_response(
+        &self,
+        key: &str,
+        generation: u64,
+    ) -> Option<crate::rest::cache::Cached> {
+        self.inner.responses.as_ref()?.get(key, generation)
+    }
+
+    pub(crate) fn cache_response(
+        &self,
+        key: String,
+        generation: u64,
+        cached: crate::rest::cache::Cached,
+    ) {
+        if let Some(cache) = &self.inner.responses {
+            cache.put(key, generation, cached);
+        }
     }
 
     /// `guest-1`, `guest-2`, … for chat clients that give no name.

@@ -147,20 +147,24 @@ pub fn merge_errors(mut validation: FieldErrors, types: FieldErrors) -> FieldErr
     validation
 }
 
-/// A JSON 200 with a weak ETag of the body, or an empty 304 when the
-/// client's `If-None-Match` already has it. Weak because compression may
-/// re-encode the bytes; the JSON is what the tag vouches for.
-pub fn json_with_etag(headers: &HeaderMap, body: Vec<u8>) -> Response {
+/// A weak ETag of a JSON body. Weak because compression may re-encode the
+/// bytes; the JSON is what the tag vouches for.
+pub fn etag_for(body: &[u8]) -> HeaderValue {
     let mut hasher = DefaultHasher::new();
-    hasher.write(&body);
-    let etag = format!("W/\"{:016x}\"", hasher.finish());
-    let etag_value = HeaderValue::from_str(&etag).expect("hex ETag is a valid header value");
+    hasher.write(body);
+    HeaderValue::from_str(&format!("W/\"{:016x}\"", hasher.finish()))
+        .expect("hex ETag is a valid header value")
+}
+
+/// A JSON 200 with its ETag, or an empty 304 when the client's
+/// `If-None-Match` already has it.
+pub fn json_with_etag(headers: &HeaderMap, body: Bytes, etag: HeaderValue) -> Response {
     // no-cache: the browser may keep it but must revalidate, which is cheap.
     let cache = HeaderValue::from_static("no-cache");
-    if if_none_match_hits(headers, &etag) {
+    if if_none_match_hits(headers, etag.to_str().unwrap_or_default()) {
         return (
             StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
         )
             .into_response();
     }
@@ -171,7 +175,7 @@ pub fn json_with_etag(headers: &HeaderMap, body: Vec<u8>) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             ),
-            (header::ETAG, etag_value),
+            (header::ETAG, etag),
             (header::CACHE_CONTROL, cache),
         ],
         body,

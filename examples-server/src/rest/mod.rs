@@ -2,7 +2,10 @@
 //! pagination and search, read with ETags, create from JSON or a form, delete
 //! with a bearer token) and `POST /api/notify`, which pushes an SSE event.
 
+pub(crate) mod cache;
 mod input;
+
+pub use cache::ResponseCache;
 
 use std::collections::HashMap;
 
@@ -21,7 +24,8 @@ use crate::layers::{api_stack, ClientIp};
 use crate::posts::{AuthorInfo, NewPost, Post, PostQuery};
 use crate::sse::hub::EventKind;
 use crate::state::AppState;
-use input::{json_with_etag, merge_errors, Fields};
+use cache::Cached;
+use input::{etag_for, json_with_etag, merge_errors, Fields};
 
 /// Longest `?q=` search accepted.
 const MAX_QUERY_CHARS: usize = 200;
@@ -99,6 +103,14 @@ async fn list_posts(
             "q must be at most {MAX_QUERY_CHARS} characters"
         )));
     }
+    let key = format!(
+        "list:{page}:{per_page}:{full}:{}",
+        q.as_deref().unwrap_or("")
+    );
+    let generation = state.posts().store().generation();
+    if let Some(cached) = state.cached_response(&key, generation) {
+        return Ok(json_with_etag(&headers, cached.body, cached.etag));
+    }
     let query = PostQuery {
         limit: per_page,
         offset: (page - 1).saturating_mul(u64::from(per_page)),
@@ -133,7 +145,24 @@ async fn list_posts(
         })
     };
     let body = body.map_err(|e| AppError::Internal(e.into()))?;
-    Ok(json_with_etag(&headers, body))
+    Ok(respond_and_cache(&state, &headers, key, generation, body))
+}
+
+/// Stores a freshly computed body under the generation read before the
+/// query, then answers with it.
+fn respond_and_cache(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: String,
+    generation: u64,
+    body: Vec<u8>,
+) -> Response {
+    let cached = Cached {
+        etag: etag_for(&body),
+        body: Bytes::from(body),
+    };
+    state.cache_response(key, generation, cached.clone());
+    json_with_etag(headers, cached.body, cached.etag)
 }
 
 async fn get_post(
@@ -142,13 +171,18 @@ async fn get_post(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let Path(id) = id.map_err(|_| AppError::BadRequest("post id must be a whole number".into()))?;
+    let key = format!("post:{id}");
+    let generation = state.posts().store().generation();
+    if let Some(cached) = state.cached_response(&key, generation) {
+        return Ok(json_with_etag(&headers, cached.body, cached.etag));
+    }
     let post = state
         .posts()
         .get(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no post with id {id}")))?;
     let body = serde_json::to_vec(&post).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(json_with_etag(&headers, body))
+    Ok(respond_and_cache(&state, &headers, key, generation, body))
 }
 
 async fn create_post(

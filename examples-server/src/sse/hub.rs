@@ -52,11 +52,28 @@ pub struct NewsEvent {
     pub ts: u64,
 }
 
+/// An event as kept and broadcast: serialised once, however many
+/// subscribers it goes to.
+#[derive(Debug)]
+pub struct Published {
+    pub event: NewsEvent,
+    /// The event as JSON, the SSE `data:` line.
+    pub data: String,
+}
+
+impl Published {
+    fn new(event: NewsEvent) -> Arc<Published> {
+        // Strings and integers only: serialising cannot fail.
+        let data = serde_json::to_string(&event).unwrap_or_default();
+        Arc::new(Published { event, data })
+    }
+}
+
 pub struct Hub {
     store: Arc<Store>,
     capacity: usize,
-    ring: Mutex<VecDeque<Arc<NewsEvent>>>,
-    tx: broadcast::Sender<Arc<NewsEvent>>,
+    ring: Mutex<VecDeque<Arc<Published>>>,
+    tx: broadcast::Sender<Arc<Published>>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -78,7 +95,7 @@ impl Hub {
         Ok(Hub {
             store,
             capacity,
-            ring: Mutex::new(recent.into_iter().map(Arc::new).collect()),
+            ring: Mutex::new(recent.into_iter().map(Published::new).collect()),
             tx,
         })
     }
@@ -101,7 +118,7 @@ impl Hub {
                     now_millis(),
                     hub.capacity * 4,
                 )?;
-                hub.push(Arc::new(event.clone()));
+                hub.push(Published::new(event.clone()));
                 Ok(event)
             })
         })
@@ -109,7 +126,7 @@ impl Hub {
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
-    fn push(&self, event: Arc<NewsEvent>) {
+    fn push(&self, event: Arc<Published>) {
         let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
         if ring.len() == self.capacity {
             ring.pop_front();
@@ -121,15 +138,18 @@ impl Hub {
     }
 
     /// Buffered events newer than `after`.
-    fn since(&self, after: u64) -> VecDeque<Arc<NewsEvent>> {
+    fn since(&self, after: u64) -> VecDeque<Arc<Published>> {
         let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-        ring.iter().filter(|e| e.id > after).cloned().collect()
+        ring.iter()
+            .filter(|e| e.event.id > after)
+            .cloned()
+            .collect()
     }
 
     /// The id of the newest event, 0 when there is none.
     pub fn last_id(&self) -> u64 {
         let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-        ring.back().map_or(0, |e| e.id)
+        ring.back().map_or(0, |e| e.event.id)
     }
 
     /// A stream of events: first everything buffered after `last_event_id`
@@ -139,17 +159,20 @@ impl Hub {
     pub fn subscribe(
         self: &Arc<Self>,
         last_event_id: Option<u64>,
-    ) -> impl Stream<Item = Arc<NewsEvent>> + Send + 'static {
+    ) -> impl Stream<Item = Arc<Published>> + Send + 'static {
         let (replay, rx, cursor) = {
             let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
             let rx = self.tx.subscribe();
-            let newest = ring.back().map_or(0, |e| e.id);
+            let newest = ring.back().map_or(0, |e| e.event.id);
             match last_event_id {
                 // An id above anything we issued comes from before a database
                 // reset; nothing it could have missed is known, so replay nothing.
                 Some(after) if after <= newest => {
-                    let replay: VecDeque<_> =
-                        ring.iter().filter(|e| e.id > after).cloned().collect();
+                    let replay: VecDeque<_> = ring
+                        .iter()
+                        .filter(|e| e.event.id > after)
+                        .cloned()
+                        .collect();
                     (replay, rx, after)
                 }
                 _ => (VecDeque::new(), rx, newest),
@@ -170,14 +193,14 @@ impl Hub {
 
 struct Cursor {
     hub: Arc<Hub>,
-    replay: VecDeque<Arc<NewsEvent>>,
-    rx: broadcast::Receiver<Arc<NewsEvent>>,
+    replay: VecDeque<Arc<Published>>,
+    rx: broadcast::Receiver<Arc<Published>>,
     /// Id of the last event handed out; later duplicates are skipped.
     sent: u64,
 }
 
 impl Cursor {
-    async fn next(&mut self) -> Option<Arc<NewsEvent>> {
+    async fn next(&mut self) -> Option<Arc<Published>> {
         loop {
             let event = match self.replay.pop_front() {
                 Some(event) => event,
@@ -190,8 +213,8 @@ impl Cursor {
                     Err(RecvError::Closed) => return None,
                 },
             };
-            if event.id > self.sent {
-                self.sent = event.id;
+            if event.event.id > self.sent {
+                self.sent = event.event.id;
                 return Some(event);
             }
         }
@@ -218,13 +241,13 @@ mod tests {
                 .unwrap();
         }
         let mut s = Box::pin(hub.subscribe(Some(1)));
-        assert_eq!(s.next().await.unwrap().id, 2);
-        assert_eq!(s.next().await.unwrap().id, 3);
+        assert_eq!(s.next().await.unwrap().event.id, 2);
+        assert_eq!(s.next().await.unwrap().event.id, 3);
         hub.publish(EventKind::News, "live".into(), String::new())
             .await
             .unwrap();
         let live = s.next().await.unwrap();
-        assert_eq!((live.id, live.kind), (4, EventKind::News));
+        assert_eq!((live.event.id, live.event.kind), (4, EventKind::News));
     }
 
     #[tokio::test]
@@ -236,7 +259,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let ids: Vec<u64> = s.by_ref().take(4).map(|e| e.id).collect().await;
+        let ids: Vec<u64> = s.by_ref().take(4).map(|e| e.event.id).collect().await;
         assert_eq!(ids, [7, 8, 9, 10], "the four newest survive in the ring");
     }
 

@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use hub::{EventKind, Hub, NewsEvent};
+use hub::{EventKind, Hub, Published};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/sse/news", get(news))
@@ -83,13 +83,12 @@ async fn news(
     Ok(response)
 }
 
-fn to_sse(event: &NewsEvent) -> Event {
-    // Serialising this struct cannot fail: strings and integers only.
-    let data = serde_json::to_string(event).unwrap_or_default();
+fn to_sse(published: &Published) -> Event {
+    let event = &published.event;
     Event::default()
         .id(event.id.to_string())
         .event(event.kind.as_str())
-        .data(data)
+        .data(&published.data)
 }
 
 /// Headlines the ticker cycles through.

@@ -10,8 +10,8 @@
 mod queries;
 mod schema;
 
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -28,6 +28,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Reader connections for file databases. Two cores serve the requests, so a
 /// few readers keep them busy while the writer holds its lock.
 const READERS: usize = 4;
+/// How often [`Store::watch_external_changes`] looks for other writers.
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(250);
 
 /// A failed database operation, as handlers see it.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,11 @@ pub struct Store {
     /// Empty for in-memory databases, whose data lives in a single connection.
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Bumped after every write (committed or not), so caches of query
+    /// results can tell whether they are current. See [`Store::generation`].
+    generation: AtomicU64,
+    /// The file, for the watcher that notices other processes' writes.
+    path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Store {
@@ -82,6 +89,8 @@ impl Store {
                     writer: Mutex::new(conn),
                     readers: Vec::new(),
                     next_reader: AtomicUsize::new(0),
+                    generation: AtomicU64::new(0),
+                    path: None,
                 })
             }
             DbLocation::File(path) => Self::open_file(path, seed)
@@ -113,6 +122,8 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            generation: AtomicU64::new(0),
+            path: Some(path.to_owned()),
         })
     }
 
@@ -147,7 +158,57 @@ impl Store {
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
         let mut conn = lock(&self.writer);
-        f(&mut conn).map_err(StoreError::from)
+        let result = f(&mut conn).map_err(StoreError::from);
+        // Bumped while the writer lock is still held and after the commit:
+        // a reader that saw the old generation may cache a stale answer, but
+        // it files it under the old generation, which no longer matches.
+        self.generation.fetch_add(1, Ordering::Release);
+        result
+    }
+
+    /// Changes whenever the database may have changed: after each write
+    /// through this store, and (within [`WATCH_INTERVAL`]) after a commit by
+    /// another process sharing the file. Read it *before* querying.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Polls SQLite's `data_version` until `shutdown`, bumping the generation
+    /// when another connection (e.g. a second server on the same file) has
+    /// committed. A no-op for in-memory databases, which nobody else can see.
+    pub async fn watch_external_changes(
+        self: Arc<Self>,
+        shutdown: tokio_util::sync::CancellationToken,
+    ) {
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        let conn = match tokio::task::spawn_blocking(move || Connection::open(path)).await {
+            Ok(Ok(conn)) => Arc::new(Mutex::new(conn)),
+            _ => {
+                tracing::warn!("cannot open a connection to watch for other writers; caches rely on own writes");
+                return;
+            }
+        };
+        let mut last: Option<i64> = None;
+        let mut tick = tokio::time::interval(WATCH_INTERVAL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let conn = Arc::clone(&conn);
+            let version = tokio::task::spawn_blocking(move || {
+                lock(&conn).query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
+            })
+            .await;
+            if let Ok(Ok(version)) = version {
+                if last.is_some_and(|v| v != version) {
+                    self.generation.fetch_add(1, Ordering::Release);
+                }
+                last = Some(version);
+            }
+        }
     }
 
     /// A free reader if there is one, else waits for the next in turn.

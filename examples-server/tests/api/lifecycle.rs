@@ -345,3 +345,40 @@ async fn in_memory_mode_starts_seeded_and_keeps_nothing() {
         assert_eq!(response.status(), 201);
     }
 }
+
+#[tokio::test]
+async fn cached_reads_follow_writes_from_this_and_other_servers() {
+    let first = TestServer::start().await;
+    let second = TestServer::start_config(first.config(), first.dir.clone()).await;
+    let read = |server: &TestServer, path: &str| {
+        let url = server.url(path);
+        async move { json(http().get(url).send().await.unwrap()).await }
+    };
+    // Warm both caches.
+    assert_eq!(read(&first, "/api/posts").await.1["total"], 8);
+    assert_eq!(read(&second, "/api/posts/5").await.0, 200);
+
+    // A write through `second` is visible to `first` once its watcher polls.
+    create_post(&second, "written elsewhere").await;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        if read(&first, "/api/posts").await.1["total"] == 9 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the other server's write never showed up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A delete through `first` is visible to `first` at once.
+    assert_eq!(read(&first, "/api/posts/5").await.0, 200);
+    let response = http()
+        .delete(first.url("/api/posts/5"))
+        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(read(&first, "/api/posts/5").await.0, 404);
+}
