@@ -1,0 +1,662 @@
+//! `wirebook publish` and `wirebook init-ci github`, run as a user would: the binary, a real
+//! git repository and a local bare repository standing in for GitHub.
+
+#[path = "fixtures/publish/harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use harness::{stderr, stdout, Repo};
+
+const GITHUB: &str = "https://github.com/alice/notes.git";
+
+/// Every file under `dir` (skipping `.git`) with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Everything about the user's checkout that publishing must leave alone.
+#[derive(Debug, PartialEq)]
+struct Checkout {
+    head: String,
+    branch: String,
+    index: Vec<u8>,
+    status: String,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+fn checkout(repo: &Repo) -> Checkout {
+    let work = repo.work();
+    Checkout {
+        head: repo.git(&work, &["rev-parse", "HEAD"]),
+        branch: repo.git(&work, &["symbolic-ref", "HEAD"]),
+        index: std::fs::read(work.join(".git/index")).unwrap(),
+        status: repo.git(
+            &work,
+            &["--no-optional-locks", "status", "--porcelain", "--ignored"],
+        ),
+        files: files(&work),
+    }
+}
+
+/// The published branch checked out into a fresh folder.
+fn published_tree(repo: &Repo, name: &str) -> BTreeMap<String, Vec<u8>> {
+    let dest = repo.path().join(name);
+    repo.git(
+        repo.path(),
+        &[
+            "clone",
+            "-q",
+            "-b",
+            "gh-pages",
+            repo.remote().to_str().unwrap(),
+            dest.to_str().unwrap(),
+        ],
+    );
+    files(&dest)
+}
+
+fn count(repo: &Repo) -> usize {
+    repo.remote_git(&["rev-list", "--count", "gh-pages"])
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn publish_twice_keeps_history_and_never_touches_the_users_checkout() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    let work = repo.work();
+    // A checkout mid-edit: a staged change, an unstaged one and an untracked file.
+    let staged = work.join("posts/2025-06-01-ajax.md");
+    let text = std::fs::read_to_string(&staged).unwrap();
+    std::fs::write(&staged, text.replace("가장 단순한", "제일 단순한")).unwrap();
+    repo.git(&work, &["add", "posts/2025-06-01-ajax.md"]);
+    let unstaged = work.join("posts/2025-06-05-sse.md");
+    let text = std::fs::read_to_string(&unstaged).unwrap();
+    std::fs::write(&unstaged, format!("{text}\n덧붙임.\n")).unwrap();
+    std::fs::write(work.join("notes.txt"), "untracked").unwrap();
+    let before = checkout(&repo);
+
+    let out = repo.wirebook_ok(&["publish"]);
+    assert!(out.contains("https://alice.github.io/notes/"), "{out}");
+    assert!(out.contains("first commit (new branch)"), "{out}");
+    let first = repo.remote_git(&["rev-parse", "gh-pages"]);
+    let first_index = repo.remote_git(&["show", "gh-pages:index.html"]);
+    assert!(
+        first_index.contains("href=\"/notes/assets/style.css"),
+        "links must carry the /notes/ sub-path"
+    );
+
+    let out = repo.wirebook_ok(&["publish", "--cname", "notes.example.org", "-m", "Second"]);
+    assert!(out.contains("on top of"), "{out}");
+
+    // History: two commits, the second on top of the first.
+    assert_eq!(count(&repo), 2);
+    assert_eq!(repo.remote_git(&["rev-parse", "gh-pages~1"]), first);
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%s", "gh-pages"]),
+        "Second"
+    );
+    let subject = repo.remote_git(&["log", "-1", "--format=%s", "gh-pages~1"]);
+    let head = repo.git(&work, &["rev-parse", "--short", "HEAD"]);
+    assert!(
+        subject.starts_with(&format!("Publish site from {head} (")) && subject.ends_with(" UTC)"),
+        "{subject}"
+    );
+    // No identity is configured anywhere: the fallback keeps a fresh CI clone working.
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%an <%ae>|%cn <%ce>", "gh-pages"]),
+        "wirebook <wirebook@localhost>|wirebook <wirebook@localhost>"
+    );
+
+    // The tree is exactly the built site plus .nojekyll and CNAME.
+    let built = repo.path().join("built");
+    repo.wirebook_ok(&[
+        "build",
+        "--out",
+        built.to_str().unwrap(),
+        "--base-url",
+        "https://notes.example.org/",
+    ]);
+    let mut expected = files(&built);
+    expected.insert(".nojekyll".into(), Vec::new());
+    expected.insert("CNAME".into(), b"notes.example.org\n".to_vec());
+    let published = published_tree(&repo, "published");
+    assert_eq!(
+        published.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert!(published == expected, "file contents differ from the build");
+
+    // The user's branch, index and work tree are as they were; no public/ appeared.
+    assert_eq!(checkout(&repo), before);
+    assert!(!work.join("public").exists());
+    // The local branch follows the remote, so a rollback can start from it.
+    assert_eq!(
+        repo.git(&work, &["rev-parse", "gh-pages"]),
+        repo.remote_git(&["rev-parse", "gh-pages"])
+    );
+}
+
+#[test]
+fn an_unchanged_site_makes_no_commit() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    repo.wirebook_ok(&["publish"]);
+    let tip = repo.git(&repo.work(), &["rev-parse", "--short", "gh-pages"]);
+    let out = repo.wirebook_ok(&["publish"]);
+    assert!(
+        out.contains(&format!(
+            "nothing to publish (the site is unchanged since {tip}); no new commit was made"
+        )),
+        "{out}"
+    );
+    assert_eq!(count(&repo), 1);
+}
+
+#[test]
+fn dry_run_reports_and_changes_nothing() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    let out = repo.wirebook_ok(&["publish", "--dry-run"]);
+    for want in [
+        "base URL:  https://alice.github.io/notes/",
+        "remote:    origin",
+        "branch:    gh-pages",
+        "3 posts",
+        "nothing was committed or pushed",
+    ] {
+        assert!(out.contains(want), "{want:?} missing from:\n{out}");
+    }
+    assert_eq!(repo.remote_git(&["branch", "--list"]), "");
+    assert!(repo
+        .git_output(&repo.work(), &["rev-parse", "--verify", "-q", "gh-pages"])
+        .stdout
+        .is_empty());
+
+    // The number of files it announced is what a real publish commits.
+    let announced: usize = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no file count in:\n{out}"));
+    repo.wirebook_ok(&["publish"]);
+    let committed = repo
+        .remote_git(&["ls-tree", "-r", "--name-only", "gh-pages"])
+        .lines()
+        .count();
+    assert_eq!(announced, committed);
+}
+
+#[test]
+fn base_url_is_inferred_from_each_remote_url_form() {
+    let cases = [
+        (
+            "https://github.com/alice/notes.git",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "https://github.com/Alice/notes",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "git@github.com:alice/notes.git",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "ssh://git@github.com/alice/notes.git",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "git://github.com/alice/notes.git",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "https://x-access-token:ghs_secret@github.com/alice/notes.git",
+            "https://alice.github.io/notes/",
+        ),
+        (
+            "git@github.com:alice/alice.github.io.git",
+            "https://alice.github.io/",
+        ),
+    ];
+    let repo = Repo::new();
+    for (url, want) in cases {
+        let _ = repo.git_output(&repo.work(), &["remote", "remove", "origin"]);
+        let _ = repo.git_output(
+            &repo.work(),
+            &[
+                "config",
+                "--unset-all",
+                &format!("url.{}.insteadOf", repo.remote().display()),
+            ],
+        );
+        repo.add_github_remote(url);
+        let out = repo.wirebook_ok(&["publish", "--dry-run"]);
+        assert!(
+            out.contains(&format!("base URL:  {want} (from remote `origin`")),
+            "{url} should give {want}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn a_user_site_links_from_the_root() {
+    let repo = Repo::new();
+    repo.add_github_remote("git@github.com:alice/alice.github.io.git");
+    repo.wirebook_ok(&["publish"]);
+    let index = repo.remote_git(&["show", "gh-pages:index.html"]);
+    assert!(index.contains("href=\"/assets/style.css"), "{index}");
+    assert!(
+        index.contains("href=\"https://alice.github.io/\""),
+        "canonical"
+    );
+}
+
+#[test]
+fn a_missing_remote_is_named() {
+    let repo = Repo::new();
+    let out = repo.wirebook(&["publish"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(
+            "remote `origin` not found (git remote -v shows none); add one with \
+             `git remote add origin URL` or pass --remote NAME"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    repo.git(&repo.work(), &["remote", "add", "upstream", "/nowhere.git"]);
+    let err = stderr(&repo.wirebook(&["publish"]));
+    assert!(err.contains("(git remote -v shows: upstream)"), "{err}");
+}
+
+#[test]
+fn a_remote_that_is_not_github_needs_a_base_url() {
+    let repo = Repo::new();
+    repo.add_plain_remote();
+    let out = repo.wirebook(&["publish"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("is not a github.com repository; pass --base-url URL"),
+        "{err}"
+    );
+    assert_eq!(repo.remote_git(&["branch", "--list"]), "");
+    let out = repo.wirebook_ok(&["publish", "--base-url", "https://docs.example.com/wire/"]);
+    assert!(out.contains("https://docs.example.com/wire/"), "{out}");
+    let index = repo.remote_git(&["show", "gh-pages:index.html"]);
+    assert!(index.contains("href=\"/wire/assets/style.css"), "{index}");
+}
+
+#[test]
+fn an_empty_site_is_refused() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    for f in std::fs::read_dir(repo.work().join("posts")).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let out = repo.wirebook(&["publish"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("nothing to publish: ") && err.contains("posts is empty"),
+        "{err}"
+    );
+    assert_eq!(repo.remote_git(&["branch", "--list"]), "");
+}
+
+#[test]
+fn a_rejected_push_is_reported_and_leaves_nothing_behind() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    let hook = repo.remote().join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'gh-pages is protected' >&2\nexit 1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = repo.wirebook(&["publish"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("push rejected by origin"), "{err}");
+    assert!(err.contains("gh-pages is protected"), "{err}");
+    // The local branch only moves once the remote has the commit.
+    assert!(repo
+        .git_output(&repo.work(), &["rev-parse", "--verify", "-q", "gh-pages"])
+        .stdout
+        .is_empty());
+}
+
+#[test]
+fn builds_on_another_publish_and_refuses_a_rewritten_remote_without_force() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    repo.wirebook_ok(&["publish"]);
+    let ours = repo.remote_git(&["rev-parse", "gh-pages"]);
+
+    // Someone else publishes from another clone: we build on top of them.
+    let other = repo.path().join("other");
+    let remote = repo.remote();
+    repo.git(
+        repo.path(),
+        &[
+            "clone",
+            "-q",
+            "-b",
+            "gh-pages",
+            remote.to_str().unwrap(),
+            "other",
+        ],
+    );
+    std::fs::write(other.join("theirs.txt"), "theirs").unwrap();
+    repo.git(&other, &["add", "theirs.txt"]);
+    let commit = [
+        "-c",
+        "user.name=Other",
+        "-c",
+        "user.email=other@example.com",
+        "commit",
+        "-q",
+        "-m",
+    ];
+    repo.git(&other, &[&commit[..], &["Their publish"]].concat());
+    repo.git(&other, &["push", "-q", "origin", "gh-pages"]);
+    let theirs = repo.remote_git(&["rev-parse", "gh-pages"]);
+    repo.wirebook_ok(&["publish"]);
+    assert_eq!(count(&repo), 3);
+    assert_eq!(repo.remote_git(&["rev-parse", "gh-pages~1"]), theirs);
+    assert_eq!(repo.remote_git(&["rev-parse", "gh-pages~2"]), ours);
+    let local = repo.git(&repo.work(), &["rev-parse", "gh-pages"]);
+
+    // The remote branch is rewritten: the histories diverge; refuse unless --force.
+    repo.git(&other, &["checkout", "-q", "--orphan", "rewritten"]);
+    repo.git(&other, &[&commit[..], &["Rewritten"]].concat());
+    repo.git(
+        &other,
+        &["push", "-q", "-f", "origin", "rewritten:gh-pages"],
+    );
+    let rewritten = repo.remote_git(&["rev-parse", "gh-pages"]);
+    let out = repo.wirebook(&["publish", "--cname", "notes.example.org"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("have diverged"), "{err}");
+    assert!(err.contains("pass --force"), "{err}");
+    assert_eq!(repo.remote_git(&["rev-parse", "gh-pages"]), rewritten);
+
+    let out = repo.wirebook_ok(&["publish", "--cname", "notes.example.org", "--force"]);
+    assert!(out.contains("forced"), "{out}");
+    assert_eq!(repo.remote_git(&["rev-parse", "gh-pages~1"]), local);
+}
+
+#[test]
+fn a_custom_domain_on_the_branch_is_kept_and_can_be_dropped() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    repo.git(&repo.work(), &["config", "user.name", "Ada"]);
+    repo.git(&repo.work(), &["config", "user.email", "ada@example.com"]);
+    repo.wirebook_ok(&["publish", "--cname", "notes.example.org"]);
+    assert_eq!(
+        repo.remote_git(&["log", "-1", "--format=%an <%ae>", "gh-pages"]),
+        "Ada <ada@example.com>"
+    );
+
+    // GitHub's settings page commits CNAME to the branch; a later publish must keep it.
+    let post = repo.work().join("posts/2025-06-05-sse.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, format!("{text}\n추가 문단.\n")).unwrap();
+    repo.commit_all("Edit");
+    let out = repo.wirebook_ok(&["publish"]);
+    assert!(out.contains("for https://notes.example.org/"), "{out}");
+    assert_eq!(
+        repo.remote_git(&["show", "gh-pages:CNAME"]),
+        "notes.example.org"
+    );
+
+    let out = repo.wirebook_ok(&["publish", "--cname", ""]);
+    assert!(out.contains("for https://alice.github.io/notes/"), "{out}");
+    let tree = repo.remote_git(&["ls-tree", "--name-only", "gh-pages"]);
+    assert!(!tree.lines().any(|l| l == "CNAME"), "{tree}");
+    assert!(tree.lines().any(|l| l == ".nojekyll"), "{tree}");
+}
+
+#[test]
+fn a_checked_out_publish_branch_is_refused() {
+    let repo = Repo::new();
+    repo.add_github_remote(GITHUB);
+    repo.wirebook_ok(&["publish"]);
+    let wt = repo.path().join("wt");
+    repo.git(
+        &repo.work(),
+        &["worktree", "add", "-q", wt.to_str().unwrap(), "gh-pages"],
+    );
+    let out = repo.wirebook(&["publish", "--cname", "a.example.org"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("branch `gh-pages` is checked out in"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn outside_a_git_repository_the_error_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("posts")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wirebook"))
+        .args(["publish", "--root"])
+        .arg(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("is not inside a git repository"), "{err}");
+    assert!(err.contains("git init"), "{err}");
+}
+
+// ---- init-ci github ----------------------------------------------------------------------
+
+fn workflow(path: &Path) -> wirebook::yaml::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    wirebook::yaml::from_str(&text).unwrap_or_else(|e| panic!("invalid YAML: {e}\n{text}"))
+}
+
+fn steps(wf: &wirebook::yaml::Value, job: &str) -> Vec<wirebook::yaml::Value> {
+    wf["jobs"][job]["steps"].as_sequence().unwrap().clone()
+}
+
+fn uses(wf: &wirebook::yaml::Value) -> Vec<String> {
+    ["build", "deploy"]
+        .iter()
+        .flat_map(|j| steps(wf, j))
+        .filter_map(|s| s["uses"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn init_ci_writes_a_pages_workflow_and_will_not_overwrite_it() {
+    let repo = Repo::new();
+    let out = repo.wirebook_ok(&["init-ci", "github"]);
+    let path = repo.work().join(".github/workflows/pages.yml");
+    assert!(out.contains(&path.display().to_string()), "{out}");
+    let wf = workflow(&path);
+
+    let actions = uses(&wf);
+    for action in [
+        "actions/checkout@",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+    ] {
+        assert!(
+            actions.iter().any(|a| a.starts_with(action)),
+            "{action} missing: {actions:?}"
+        );
+    }
+    assert_eq!(wf["permissions"]["pages"].as_str(), Some("write"));
+    assert_eq!(wf["permissions"]["id-token"].as_str(), Some("write"));
+    assert!(wf["concurrency"]["group"].as_str().is_some());
+    assert_eq!(wf["on"]["push"]["branches"][0].as_str(), Some("main"));
+    assert_eq!(wf["jobs"]["deploy"]["needs"].as_str(), Some("build"));
+    assert_eq!(
+        wf["jobs"]["deploy"]["environment"]["name"].as_str(),
+        Some("github-pages")
+    );
+    let build = steps(&wf, "build");
+    let upload = build
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("upload-pages-artifact"))
+        })
+        .unwrap();
+    assert_eq!(upload["with"]["path"].as_str(), Some("public"));
+    let site = build
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Build the site"))
+        .unwrap();
+    assert_eq!(
+        site["env"]["BASE_URL"].as_str(),
+        Some("${{ steps.pages.outputs.base_url }}")
+    );
+    assert!(site["run"]
+        .as_str()
+        .unwrap()
+        .contains("--base-url \"$BASE_URL/\""));
+    // A site repository installs wirebook rather than building it from its own checkout.
+    assert!(wf["env"]["WIREBOOK_GIT"].as_str().is_some());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("cargo install --locked --git \"$WIREBOOK_GIT\""));
+
+    let out = repo.wirebook(&["init-ci", "github"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&path, "edited").unwrap();
+    repo.wirebook_ok(&["init-ci", "github", "--force"]);
+    workflow(&path);
+}
+
+/// The workflow's build step, run here with what configure-pages would hand it, builds a
+/// site whose links carry the Pages sub-path, at the path the upload step reads.
+#[test]
+fn init_ci_build_step_runs_for_a_site_in_a_subfolder() {
+    let repo = Repo::new();
+    // Move the site into site/ inside the repository.
+    let work = repo.work();
+    let site = work.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    for name in ["wirebook.toml", "posts", "static"] {
+        std::fs::rename(work.join(name), site.join(name)).unwrap();
+    }
+    repo.commit_all("Move the site");
+    repo.wirebook_ok(&["init-ci", "github", "--root", "site"]);
+    let path = work.join(".github/workflows/pages.yml");
+    assert!(path.exists(), "the workflow belongs at the repository root");
+    assert!(!site.join(".github").exists());
+    let wf = workflow(&path);
+    assert_eq!(wf["env"]["SITE_ROOT"].as_str(), Some("site"));
+
+    let build = steps(&wf, "build");
+    let run = build
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Build the site"))
+        .and_then(|s| s["run"].as_str())
+        .unwrap()
+        .to_string();
+    let upload = build
+        .iter()
+        .find_map(|s| {
+            s["with"]["path"].as_str().filter(|_| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("upload-pages-artifact"))
+            })
+        })
+        .unwrap()
+        .to_string();
+    assert_eq!(upload, "site/public");
+    let out = repo
+        .isolate(
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(&run)
+                .current_dir(&work)
+                .env("SITE_ROOT", "site")
+                .env("BASE_URL", "https://alice.github.io/notes")
+                .env("WIREBOOK", env!("CARGO_BIN_EXE_wirebook")),
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{run}\n{}", stderr(&out));
+    let index = std::fs::read_to_string(work.join(&upload).join("index.html")).unwrap();
+    assert!(index.contains("href=\"/notes/assets/style.css"), "{index}");
+    assert!(index.contains("https://alice.github.io/notes/"), "{index}");
+}
+
+#[test]
+fn init_ci_in_wirebooks_own_repository_builds_from_the_checkout() {
+    let repo = Repo::new();
+    std::fs::write(
+        repo.work().join("Cargo.toml"),
+        "[package]\nname = \"wirebook\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let out = repo.wirebook_ok(&["init-ci", "github"]);
+    assert!(out.contains("builds wirebook from the checkout"), "{out}");
+    let path = repo.work().join(".github/workflows/pages.yml");
+    let wf = workflow(&path);
+    assert!(wf["env"]["WIREBOOK_GIT"].is_null());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("cargo build --release --locked -p wirebook"),
+        "{text}"
+    );
+    assert!(!text.contains("cargo install"), "{text}");
+    assert!(uses(&wf)
+        .iter()
+        .any(|u| u.starts_with("actions/deploy-pages@")));
+}
+
+#[test]
+fn init_ci_refuses_a_folder_that_is_not_a_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wirebook"))
+        .args(["init-ci", "github", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("does not look like a wirebook site"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = stdout(&out);
+}
