@@ -199,7 +199,8 @@ jobs:
           # https://OWNER.github.io/REPO, https://OWNER.github.io or the custom domain, as
           # configured in the repository's Pages settings (no trailing slash).
           BASE_URL: ${{ steps.pages.outputs.base_url }}
-        run: $WIREBOOK build --root "$SITE_ROOT" --base-url "$BASE_URL/"
+        run: |
+          "$WIREBOOK" build --root "$SITE_ROOT" --base-url "$BASE_URL/"
 
       - name: Upload the site
         uses: actions/upload-pages-artifact@v4
@@ -228,6 +229,7 @@ const FROM_SOURCE_STEPS: &str = r#"
             ~/.cargo/git
             target
           key: wirebook-${{ runner.os }}-${{ hashFiles('Cargo.lock') }}
+          restore-keys: wirebook-${{ runner.os }}-
 
       - name: Build wirebook from this checkout
         run: |
@@ -240,8 +242,9 @@ const INSTALL_STEPS: &str = r#"
       - name: Find wirebook's newest commit
         id: wirebook
         run: |
-          rev=$(git ls-remote "$WIREBOOK_GIT" HEAD | cut -f1)
-          if [ -z "$rev" ]; then
+          # Inside `if`, a failing ls-remote reaches the message below instead of
+          # stopping the step early (Actions runs bash with -e -o pipefail).
+          if ! rev=$(git ls-remote "$WIREBOOK_GIT" HEAD | cut -f1) || [ -z "$rev" ]; then
             echo "::error::cannot read $WIREBOOK_GIT; set WIREBOOK_GIT at the top of this workflow to wirebook's git repository"
             exit 1
           fi
