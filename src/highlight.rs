@@ -185,17 +185,27 @@ impl Styles {
             let Some((selectors, _)) = rule.split_once('{') else {
                 continue;
             };
-            for compound in selectors
-                .split([',', ' ', '\n'])
-                .filter(|c| c.starts_with(".hl-"))
-            {
-                let classes: Vec<String> = compound
-                    .split('.')
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string)
+            for selector in selectors.split(',') {
+                let parts: Vec<&str> = selector
+                    .split_whitespace()
+                    .filter(|c| c.starts_with(".hl-"))
                     .collect();
-                if classes != ["hl-code"] && !compounds.contains(&classes) {
-                    compounds.push(classes);
+                for (i, compound) in parts.iter().enumerate() {
+                    let classes: Vec<String> = compound
+                        .split('.')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    // A bare one-class ancestor (`.hl-meta .hl-meta … .hl-string`, as some
+                    // themes write for deeply nested JSON) would keep every meta span on
+                    // every page; such rules lose their effect instead.
+                    let is_subject = i + 1 == parts.len();
+                    if classes == ["hl-code"] || (!is_subject && classes.len() < 2) {
+                        continue;
+                    }
+                    if !compounds.contains(&classes) {
+                        compounds.push(classes);
+                    }
                 }
             }
         }
@@ -213,11 +223,27 @@ impl Styles {
             .split('.')
             .map(|atom| format!("hl-{atom}"))
             .collect();
-        let styled = self
+        // Only the classes some matching selector uses: every rule that matched the full
+        // list still matches, and the page carries a third of the bytes.
+        let mut used = vec![false; classes.len()];
+        for compound in self
             .compounds
             .iter()
-            .any(|c| c.iter().all(|class| classes.contains(class)));
-        styled.then(|| classes.join(" "))
+            .filter(|c| c.iter().all(|class| classes.contains(class)))
+        {
+            for class in compound {
+                if let Some(i) = classes.iter().position(|c| c == class) {
+                    used[i] = true;
+                }
+            }
+        }
+        let kept: Vec<&str> = classes
+            .iter()
+            .zip(&used)
+            .filter(|(_, &u)| u)
+            .map(|(c, _)| c.as_str())
+            .collect();
+        (!kept.is_empty()).then(|| kept.join(" "))
     }
 }
 
@@ -372,7 +398,9 @@ pub fn highlight_block(
             }
             None => escape_into(&mut out, text),
         }
-        out.push_str("</span>\n");
+        // The newline stays inside the block-level line: outside it, it would render as
+        // an extra blank line; inside, copy and paste keep it.
+        out.push_str("\n</span>");
     }
     out.push_str("</code></pre>");
     if opts.title.is_some() {
@@ -481,12 +509,9 @@ mod tests {
             &FenceOptions::default(),
             &styles,
         );
-        for line in html.lines().filter(|l| l.contains("class=\"line")) {
-            assert_eq!(
-                line.matches("<span").count(),
-                line.matches("</span>").count(),
-                "{line}"
-            );
+        for line in html.split("<span class=\"line").skip(1).map(|l| l.split("</code>").next().unwrap()) {
+            // The chunk starts inside the line's own span: one more close than opens.
+            assert_eq!(line.matches("<span").count() + 1, line.matches("</span>").count(), "{line}");
         }
         assert!(html.contains("&lt;y&gt;"));
         assert!(html.contains("hl-comment"));

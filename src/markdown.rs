@@ -438,7 +438,7 @@ mod tests {
         let o = md("text\n\n```klingon\nx\n```\n");
         assert_eq!(o.warnings.len(), 1);
         assert_eq!(o.warnings[0].line, Some(12));
-        assert!(o.html.contains("<span class=\"line\">x</span>"));
+        assert!(o.html.contains("<span class=\"line\">x\n</span>"));
     }
 
     #[test]
