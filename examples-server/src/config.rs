@@ -172,6 +172,13 @@ impl Config {
 
     /// Refuses settings that would expose the server by accident or can't work.
     pub fn validate(&self) -> anyhow::Result<()> {
+        self.validate_addr()?;
+        self.validate_settings()
+    }
+
+    /// Loopback only, unless `allow_any_host` says otherwise. Checked by
+    /// [`crate::bind`]; an embedding server that binds itself skips it.
+    pub fn validate_addr(&self) -> anyhow::Result<()> {
         if !self.addr.ip().is_loopback() && !self.allow_any_host {
             anyhow::bail!(
                 "refusing to listen on {}: it is not a loopback address; pass --allow-any-host \
@@ -179,6 +186,11 @@ impl Config {
                 self.addr
             );
         }
+        Ok(())
+    }
+
+    /// Everything but the address: origins and the admin token.
+    pub fn validate_settings(&self) -> anyhow::Result<()> {
         for origin in &self.allow_origins {
             OriginPattern::parse(origin)?;
         }

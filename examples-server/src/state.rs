@@ -56,7 +56,8 @@ impl AppState {
     /// Opens and migrates the database, loads the event buffer and starts the
     /// news ticker (if enabled). Must run inside a tokio runtime.
     pub async fn new(config: &Config) -> anyhow::Result<AppState> {
-        config.validate()?;
+        // The address is `bind`'s business: an embedding server binds its own.
+        config.validate_settings()?;
         let origins = config.origin_patterns()?;
         let location = config.db.clone();
         let seed = config.seed;
