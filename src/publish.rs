@@ -6,6 +6,7 @@
 //! can be rolled back) and pushes it. The user's branch, index and work tree are never
 //! touched: the commit is made with plumbing from a temporary index ([`tree`]).
 
+mod branch;
 mod ci;
 mod git;
 mod remote;
@@ -14,14 +15,17 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 
 pub use ci::{init_github_ci, InitCiOptions, InitCiReport};
 pub use remote::GitHubRepo;
 
+use branch::Branch;
 use git::Git;
 use target::Target;
 use tree::Files;
+
+pub use tree::Changes;
 
 /// Everything `wirebook publish` can be told.
 #[derive(Debug, Clone)]
@@ -73,6 +77,8 @@ pub struct PublishReport {
     /// Files in the published tree (including `.nojekyll` and `CNAME`).
     pub files: usize,
     pub bytes: u64,
+    /// What changes relative to the branch's previous tip (everything, for a new branch).
+    pub changes: Changes,
     /// The branch tip the publish builds on (short id), if the branch exists.
     pub previous: Option<String>,
     /// Commits on the branch before this publish.
@@ -89,80 +95,56 @@ pub enum Outcome {
     /// The built tree equals the branch tip's: no new commit. `pushed` is true when the tip
     /// existed only locally and was pushed now.
     Unchanged { tip: String, pushed: bool },
-    /// A new commit (short id) is on the remote branch.
+    /// A new commit (short id) is on the remote branch; `forced` when the push rewrote the
+    /// remote branch (`--force` on diverged histories).
     Published { commit: String, forced: bool },
 }
 
 /// `wirebook publish`.
 pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
     let git = Git::discover(&opts.root)?;
-    if git
-        .query(["check-ref-format", &format!("refs/heads/{}", opts.branch)])?
-        .is_none()
-    {
-        bail!("--branch: `{}` is not a valid branch name", opts.branch);
-    }
-    let remote_url = remote_url(&git, &opts.remote)?;
-    refuse_checked_out(&git, &opts.branch)?;
-
-    let remote_tip = fetch_remote_branch(&git, opts, &remote_url)?;
-    let local_tip = git.resolve(&format!("refs/heads/{}", opts.branch))?;
-    let parent = choose_parent(&git, opts, remote_tip.as_deref(), local_tip.as_deref())?;
+    let branch = Branch::open(&git, &opts.remote, &opts.branch)?;
+    let parent = branch.parent(opts.force)?;
 
     let config = crate::config::SiteConfig::load(&opts.root)?;
+    let configured_url = git.config(&format!("remote.{}.url", opts.remote))?;
     let target = Target::resolve(&target::Inputs {
         root: &opts.root,
         remote: &opts.remote,
         remote_urls: &[
-            remote_url.clone(),
-            git.config(&format!("remote.{}.url", opts.remote))?
-                .unwrap_or_default(),
+            branch.remote_url.clone(),
+            configured_url.unwrap_or_default(),
         ],
         base_url: opts.base_url.as_deref(),
         cname: opts.cname.as_deref(),
         branch_cname: match &parent {
-            Some(p) => branch_cname(&git, p)?,
+            Some(p) => branch.cname_at(p)?,
             None => None,
         },
-        branch_name: &format!("{}/{}", opts.remote, opts.branch),
+        branch_name: &branch.display(),
         config_base_url: &config.base_url,
     })?;
 
     let tmp = TempDir::new()?;
     let out = tmp.0.join("site");
-    let summary = crate::site::build(&crate::site::BuildOptions {
-        root: opts.root.clone(),
-        out: Some(out.clone()),
-        base_url: Some(target.base_url.clone()),
-        drafts: false,
-        quiet: true,
-    })?;
-    if summary.posts == 0 {
-        bail!("{}", no_posts_message(&opts.root));
-    }
-    // GitHub runs Jekyll over a branch unless told not to; Jekyll drops files starting with
-    // `_` or `.` and would re-process our HTML.
-    write(&out.join(".nojekyll"), "")?;
-    let cname_file = out.join("CNAME");
-    match &target.cname {
-        Some((domain, _)) => write(&cname_file, &format!("{domain}\n"))?,
-        // Only reachable with `--cname ""`: a `static/CNAME` must not slip through.
-        None if cname_file.exists() => std::fs::remove_file(&cname_file)
-            .with_context(|| format!("cannot remove {}", cname_file.display()))?,
-        None => {}
-    }
+    let posts = build(opts, &target, &out)?;
     let files = Files::list(&out)?;
+    // A dry run hashes without writing: it can tell what would change, yet adds nothing to
+    // the repository.
+    let ids = files.hash(&git, !opts.dry_run)?;
+    let changes = files.changes_since(&git, &ids, parent.as_deref())?;
 
     let mut report = PublishReport {
-        base_url: target.base_url.clone(),
-        base_url_from: target.base_url_from.clone(),
-        cname: target.cname.clone(),
-        remote: opts.remote.clone(),
-        remote_url,
-        branch: opts.branch.clone(),
-        posts: summary.posts,
+        base_url: target.base_url,
+        base_url_from: target.base_url_from,
+        cname: target.cname,
+        remote: branch.remote.clone(),
+        remote_url: branch.remote_url.clone(),
+        branch: branch.name.clone(),
+        posts,
         files: files.entries.len(),
         bytes: files.bytes,
+        changes,
         previous: parent.as_deref().map(|p| git.short(p)),
         previous_publishes: match &parent {
             Some(p) => git.run(["rev-list", "--count", p])?.parse().unwrap_or(0),
@@ -175,52 +157,26 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
         return Ok(report);
     }
 
-    let tree = files.write_tree(&git, &tmp.0.join("index"))?;
+    let tree = files.write_tree(&git, &ids, &tmp.0.join("index"))?;
     let unchanged = match &parent {
         Some(p) => git.run(["rev-parse", &format!("{p}^{{tree}}")])? == tree,
         None => false,
     };
-    let commit = if unchanged {
-        parent.clone().expect("unchanged implies a parent")
-    } else {
-        let message = match &opts.message {
-            Some(m) => m.clone(),
-            None => default_message(&git, &target.base_url)?,
-        };
-        let mut args = vec!["commit-tree".to_string(), tree, "-m".into(), message];
-        if let Some(p) = &parent {
-            args.extend(["-p".into(), p.clone()]);
+    let commit = match (&parent, unchanged) {
+        (Some(p), true) => p.clone(),
+        _ => {
+            let message = match &opts.message {
+                Some(m) => m.clone(),
+                None => branch::default_message(&git, &report.base_url)?,
+            };
+            branch.commit(&tree, parent.as_deref(), &message)?
         }
-        with_identity(&git)?.run(&args)?
     };
-
-    let needs_push = remote_tip.as_deref() != Some(commit.as_str());
-    if needs_push {
-        push(&git, opts, &commit, remote_tip.as_deref())?;
+    let needs_push = branch.remote_tip.as_deref() != Some(commit.as_str());
+    let forced = needs_push && branch.push(&commit, opts.force)?;
+    if let Err(e) = branch.update_local(&commit) {
+        report.notes.push(format!("{e:#}"));
     }
-    // The local branch follows only after the remote accepted the commit, so a rejected push
-    // leaves nothing behind and the next run builds on the remote's new tip.
-    if local_tip.as_deref() != Some(commit.as_str()) {
-        let updated = git.run([
-            "update-ref",
-            "-m",
-            "wirebook publish",
-            &format!("refs/heads/{}", opts.branch),
-            &commit,
-            local_tip.as_deref().unwrap_or(""),
-        ]);
-        if let Err(e) = updated {
-            report.notes.push(format!(
-                "the remote has the new commit, but the local branch {} was not moved: {e}",
-                opts.branch
-            ));
-        }
-    }
-    let _ = git.run([
-        "update-ref",
-        &format!("refs/remotes/{}/{}", opts.remote, opts.branch),
-        &commit,
-    ]);
     report.outcome = if unchanged {
         Outcome::Unchanged {
             tip: git.short(&commit),
@@ -229,205 +185,37 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
     } else {
         Outcome::Published {
             commit: git.short(&commit),
-            forced: opts.force,
+            forced,
         }
     };
     Ok(report)
 }
 
-/// The URL of `remote`, or an error that says which remotes exist.
-fn remote_url(git: &Git, remote: &str) -> Result<String> {
-    if let Some(url) = git.query(["remote", "get-url", remote])? {
-        return Ok(url);
+/// Builds the site for `target` into `out` and adds what GitHub Pages needs; returns the
+/// number of posts.
+fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
+    let summary = crate::site::build(&crate::site::BuildOptions {
+        root: opts.root.clone(),
+        out: Some(out.to_path_buf()),
+        base_url: Some(target.base_url.clone()),
+        drafts: false,
+        quiet: true,
+    })?;
+    if summary.posts == 0 {
+        bail!("{}", no_posts_message(&opts.root));
     }
-    let remotes = git.run(["remote"])?;
-    let shows = if remotes.is_empty() {
-        "git remote -v shows none".to_string()
-    } else {
-        format!(
-            "git remote -v shows: {}",
-            remotes.lines().collect::<Vec<_>>().join(", ")
-        )
-    };
-    bail!(
-        "remote `{remote}` not found ({shows}); add one with `git remote add {remote} URL` \
-         or pass --remote NAME"
-    )
-}
-
-/// Moving a branch that is checked out would leave that work tree showing every file as
-/// changed, so publishing into it is refused.
-fn refuse_checked_out(git: &Git, branch: &str) -> Result<()> {
-    let list = git.run(["worktree", "list", "--porcelain"])?;
-    let wanted = format!("branch refs/heads/{branch}");
-    let mut path = "";
-    for line in list.lines() {
-        if let Some(p) = line.strip_prefix("worktree ") {
-            path = p;
-        }
-        if line == wanted {
-            bail!(
-                "branch `{branch}` is checked out in {path}; publishing replaces that branch's \
-                 files with the built site. Switch to your source branch first (git switch main), \
-                 or publish to another branch with --branch"
-            );
-        }
+    // GitHub runs Jekyll over a branch unless told not to; Jekyll drops files and folders
+    // starting with `_` or `.` and would re-process our HTML.
+    write(&out.join(".nojekyll"), "")?;
+    let cname_file = out.join("CNAME");
+    match &target.cname {
+        Some((domain, _)) => write(&cname_file, &format!("{domain}\n"))?,
+        // Only reachable with `--cname ""`: a `static/CNAME` must not slip through.
+        None if cname_file.exists() => std::fs::remove_file(&cname_file)
+            .with_context(|| format!("cannot remove {}", cname_file.display()))?,
+        None => {}
     }
-    Ok(())
-}
-
-/// Asks the remote for the publish branch and fetches it; `None` when the remote has none.
-fn fetch_remote_branch(git: &Git, opts: &PublishOptions, url: &str) -> Result<Option<String>> {
-    let refname = format!("refs/heads/{}", opts.branch);
-    let out = git.raw(["ls-remote", "--heads", &opts.remote, &refname])?;
-    if !out.status.success() {
-        bail!(
-            "cannot reach remote `{}` ({url}): {}",
-            opts.remote,
-            git::stderr(&out)
-        );
-    }
-    let listed = String::from_utf8_lossy(&out.stdout);
-    if !listed
-        .lines()
-        .any(|l| l.split('\t').nth(1) == Some(refname.as_str()))
-    {
-        return Ok(None);
-    }
-    let tracking = format!("refs/remotes/{}/{}", opts.remote, opts.branch);
-    git.run([
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        &opts.remote,
-        &format!("+{refname}:{tracking}"),
-    ])
-    .with_context(|| format!("cannot fetch {} from `{}`", opts.branch, opts.remote))?;
-    git.resolve(&tracking)
-}
-
-/// The commit the new publish goes on top of. Normally the remote tip, so the push is a
-/// fast-forward; the local branch when it is ahead (commits made here but not pushed yet).
-fn choose_parent(
-    git: &Git,
-    opts: &PublishOptions,
-    remote: Option<&str>,
-    local: Option<&str>,
-) -> Result<Option<String>> {
-    let (r, l) = match (remote, local) {
-        (None, None) => return Ok(None),
-        (Some(r), None) => return Ok(Some(r.into())),
-        (None, Some(l)) => return Ok(Some(l.into())),
-        (Some(r), Some(l)) => (r, l),
-    };
-    if r == l || git.is_ancestor(l, r)? {
-        return Ok(Some(r.into()));
-    }
-    if git.is_ancestor(r, l)? {
-        return Ok(Some(l.into()));
-    }
-    if opts.force {
-        return Ok(Some(l.into()));
-    }
-    let (b, rem) = (&opts.branch, &opts.remote);
-    bail!(
-        "the local branch {b} ({}) and {rem}/{b} ({}) have diverged: each has publishes the \
-         other lacks (the remote branch was rewritten, or commits were made on both). To keep \
-         the remote's history, run `git branch -f {b} {rem}/{b}` and publish again; to replace \
-         the remote's history with the local one, pass --force",
-        git.short(l),
-        git.short(r)
-    )
-}
-
-/// The custom domain the published branch already declares (GitHub's Pages settings commit
-/// a `CNAME` there); keeping it stops a publish from silently dropping the domain.
-fn branch_cname(git: &Git, tip: &str) -> Result<Option<String>> {
-    Ok(git
-        .query(["cat-file", "blob", &format!("{tip}:CNAME")])?
-        .and_then(|text| text.lines().next().map(|l| l.trim().to_string()))
-        .filter(|d| remote::is_domain(d)))
-}
-
-fn push(git: &Git, opts: &PublishOptions, commit: &str, remote_tip: Option<&str>) -> Result<()> {
-    let refname = format!("refs/heads/{}", opts.branch);
-    let mut args = vec!["push".to_string(), "--porcelain".into()];
-    if opts.force {
-        // Overwrite only what we just fetched: if someone publishes in between, the push
-        // still fails instead of destroying their deploy.
-        args.push(format!(
-            "--force-with-lease={refname}:{}",
-            remote_tip.unwrap_or("")
-        ));
-    }
-    args.extend([opts.remote.clone(), format!("{commit}:{refname}")]);
-    let out = git.raw(&args)?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let (remote, branch) = (&opts.remote, &opts.branch);
-    let status = String::from_utf8_lossy(&out.stdout);
-    let err = git::stderr(&out);
-    if status.contains("[remote rejected]") {
-        bail!(
-            "push rejected by {remote}: {err}\nthe remote refused the update itself (a hook or \
-             branch protection on {branch}); nothing was changed"
-        );
-    }
-    if status.contains("[rejected]") {
-        bail!(
-            "push rejected by {remote}: {err}\nthe remote {branch} has commits this one doesn't \
-             (someone else published?) — run again to build on top, or pass --force"
-        );
-    }
-    Err(anyhow!("cannot push to `{remote}`: {err}"))
-}
-
-/// `Publish site from <HEAD> (<UTC time>)`, with the base URL and exact source in the body so
-/// a rollback can be matched to the sources it was built from.
-fn default_message(git: &Git, base_url: &str) -> Result<String> {
-    let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
-    let head = git.resolve("HEAD")?;
-    let dirty = !git
-        .run([
-            "status",
-            "--porcelain",
-            "--untracked-files=normal",
-            "--",
-            ".",
-        ])?
-        .is_empty();
-    let subject = match &head {
-        Some(h) => format!("Publish site from {} ({now})", git.short(h)),
-        None => format!("Publish site ({now})"),
-    };
-    let source = match (&head, dirty) {
-        (Some(h), false) => h.clone(),
-        (Some(h), true) => format!("{h} with uncommitted changes"),
-        (None, _) => "uncommitted files (the branch has no commits yet)".into(),
-    };
-    Ok(format!(
-        "{subject}\n\nBase URL: {base_url}\nSource: {source}\nBuilt by wirebook {}\n",
-        env!("CARGO_PKG_VERSION")
-    ))
-}
-
-/// The repository's configured identity, or `wirebook <wirebook@localhost>` where none is
-/// set, so publishing works in a fresh CI clone where `git commit` would refuse.
-fn with_identity(git: &Git) -> Result<Git> {
-    let mut git = git.clone();
-    for role in ["author", "committer"] {
-        for (field, fallback) in [("name", "wirebook"), ("email", "wirebook@localhost")] {
-            let var = format!("GIT_{}_{}", role.to_uppercase(), field.to_uppercase());
-            let set = std::env::var_os(&var).is_some_and(|v| !v.is_empty())
-                || git.config(&format!("{role}.{field}"))?.is_some()
-                || git.config(&format!("user.{field}"))?.is_some();
-            if !set {
-                git = git.with_env(&var, fallback);
-            }
-        }
-    }
-    Ok(git)
+    Ok(summary.posts)
 }
 
 fn no_posts_message(root: &Path) -> String {

@@ -164,18 +164,40 @@ fn an_unchanged_site_makes_no_commit() {
         "{out}"
     );
     assert_eq!(count(&repo), 1);
+
+    // A dry run knows too, without writing anything.
+    let out = repo.wirebook_ok(&["publish", "--dry-run"]);
+    assert!(
+        out.contains(&format!(
+            "the site is unchanged since {tip}: no commit would be made"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("0 added, 0 changed, 0 removed"), "{out}");
+
+    // Editing one post changes its page, the pages listing it and the feed, adds nothing.
+    let post = repo.work().join("posts/2025-06-01-ajax.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text.replace("단순한", "간단한")).unwrap();
+    let out = repo.wirebook_ok(&["publish", "--dry-run"]);
+    assert!(out.contains("would commit on top of"), "{out}");
+    assert!(out.contains("0 added, "), "{out}");
+    assert!(!out.contains(" 0 changed"), "{out}");
+    assert!(out.contains(", 0 removed"), "{out}");
+    assert_eq!(count(&repo), 1);
 }
 
 #[test]
 fn dry_run_reports_and_changes_nothing() {
     let repo = Repo::new();
     repo.add_github_remote(GITHUB);
+    let objects_before = repo.git(&repo.work(), &["count-objects"]);
     let out = repo.wirebook_ok(&["publish", "--dry-run"]);
     for want in [
         "base URL:  https://alice.github.io/notes/",
         "remote:    origin",
         "branch:    gh-pages",
-        "3 posts",
+        "3 posts; 25 added, 0 changed, 0 removed",
         "nothing was committed or pushed",
     ] {
         assert!(out.contains(want), "{want:?} missing from:\n{out}");
@@ -185,6 +207,12 @@ fn dry_run_reports_and_changes_nothing() {
         .git_output(&repo.work(), &["rev-parse", "--verify", "-q", "gh-pages"])
         .stdout
         .is_empty());
+    // Not even loose objects: the dry run hashed without writing.
+    assert_eq!(
+        repo.git(&repo.work(), &["count-objects"]),
+        objects_before,
+        "a dry run must not write to the repository"
+    );
 
     // The number of files it announced is what a real publish commits.
     let announced: usize = out
@@ -403,7 +431,7 @@ fn builds_on_another_publish_and_refuses_a_rewritten_remote_without_force() {
     assert_eq!(repo.remote_git(&["rev-parse", "gh-pages"]), rewritten);
 
     let out = repo.wirebook_ok(&["publish", "--cname", "notes.example.org", "--force"]);
-    assert!(out.contains("forced"), "{out}");
+    assert!(out.contains("replacing the remote's history"), "{out}");
     assert_eq!(repo.remote_git(&["rev-parse", "gh-pages~1"]), local);
 }
 

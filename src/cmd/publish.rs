@@ -28,6 +28,11 @@ pub fn run(args: PublishArgs) -> Result<()> {
         ),
         None => "as its first commit (new branch)".to_string(),
     };
+    let c = &r.changes;
+    let changes = format!(
+        "{} added, {} changed, {} removed",
+        c.added, c.modified, c.removed
+    );
     match &r.outcome {
         Outcome::DryRun => {
             println!("dry run: built the site; nothing was committed or pushed");
@@ -37,9 +42,15 @@ pub fn run(args: PublishArgs) -> Result<()> {
                 None => println!("  CNAME:     none"),
             }
             println!("  remote:    {} ({})", r.remote, r.remote_url);
-            println!("  branch:    {} — would commit {history}", r.branch);
+            match (&r.previous, c.is_empty()) {
+                (Some(p), true) => println!(
+                    "  branch:    {} — the site is unchanged since {p}: no commit would be made",
+                    r.branch
+                ),
+                _ => println!("  branch:    {} — would commit {history}", r.branch),
+            }
             println!(
-                "  files:     {} ({}), {} post{}",
+                "  files:     {} ({}), {} post{}; {changes}",
                 r.files,
                 size(r.bytes),
                 r.posts,
@@ -60,10 +71,14 @@ pub fn run(args: PublishArgs) -> Result<()> {
         }
         Outcome::Published { commit, forced } => {
             println!(
-                "published {commit} to {} {} {history}{}: {} files ({}) for {}",
+                "published {commit} to {} {} {history}{}: {} files ({}; {changes}) for {}",
                 r.remote,
                 r.branch,
-                if *forced { ", forced" } else { "" },
+                if *forced {
+                    ", replacing the remote's history"
+                } else {
+                    ""
+                },
                 r.files,
                 size(r.bytes),
                 r.base_url

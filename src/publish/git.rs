@@ -122,6 +122,19 @@ impl Git {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
+    /// Like [`Git::run`], with stdout untouched (NUL-separated listings).
+    pub fn run_raw<I, S>(&self, args: I) -> Result<String>
+    where
+        I: IntoIterator<Item = S> + Clone,
+        S: AsRef<OsStr>,
+    {
+        let out = self.output(args.clone(), None)?;
+        if !out.status.success() {
+            bail!("`git {}` failed: {}", show(args), stderr(&out));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// Runs git; `None` when it exits non-zero (for questions such as "does this ref
     /// exist?", where failure is an answer).
     pub fn query<I, S>(&self, args: I) -> Result<Option<String>>

@@ -6,6 +6,7 @@
 //! store the output byte for byte, so blobs are written with `hash-object --no-filters` and
 //! placed in a temporary index (`GIT_INDEX_FILE`) that the user's index never sees.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
@@ -60,18 +61,20 @@ impl Files {
         Ok(Files { entries, bytes })
     }
 
-    /// Writes the blobs and the tree into the repository; returns the tree id.
-    pub fn write_tree(&self, git: &Git, index: &Path) -> Result<String> {
+    /// The blob id of every file, in order. With `write`, the blobs are stored in the
+    /// repository; without, nothing is written (a dry run only compares ids).
+    pub fn hash(&self, git: &Git, write: bool) -> Result<Vec<String>> {
         let mut paths = String::new();
         for e in &self.entries {
             paths.push_str(&e.path.to_string_lossy());
             paths.push('\n');
         }
-        let ids = git.run_with_input(
-            ["hash-object", "-w", "--no-filters", "--stdin-paths"],
-            Some(paths.into_bytes()),
-        )?;
-        let ids: Vec<&str> = ids.lines().collect();
+        let mut args = vec!["hash-object", "--no-filters", "--stdin-paths"];
+        if write {
+            args.push("-w");
+        }
+        let ids = git.run_with_input(args, Some(paths.into_bytes()))?;
+        let ids: Vec<String> = ids.lines().map(str::to_string).collect();
         if ids.len() != self.entries.len() {
             bail!(
                 "git hash-object returned {} ids for {} files",
@@ -79,14 +82,71 @@ impl Files {
                 self.entries.len()
             );
         }
+        Ok(ids)
+    }
+
+    /// Writes the tree of the (already written) blobs `ids`; returns the tree id.
+    pub fn write_tree(&self, git: &Git, ids: &[String], index: &Path) -> Result<String> {
         let mut info = Vec::new();
         for (e, id) in self.entries.iter().zip(ids) {
-            let mode = if e.executable { "100755" } else { "100644" };
-            info.extend_from_slice(format!("{mode} {id}\t{}\0", e.rel).as_bytes());
+            info.extend_from_slice(format!("{} {id}\t{}\0", e.mode(), e.rel).as_bytes());
         }
         let git = git.with_env("GIT_INDEX_FILE", index.to_string_lossy());
         git.run_with_input(["update-index", "-z", "--index-info"], Some(info))?;
         git.run(["write-tree"])
+    }
+
+    /// What publishing these files changes relative to the tree of commit `tip`.
+    pub fn changes_since(&self, git: &Git, ids: &[String], tip: Option<&str>) -> Result<Changes> {
+        let mut old: HashMap<String, (String, String)> = HashMap::new();
+        if let Some(tip) = tip {
+            let listing = git.run_raw(["ls-tree", "-r", "-z", "--full-tree", tip])?;
+            for item in listing.split('\0').filter(|i| !i.is_empty()) {
+                // `<mode> SP <type> SP <id> TAB <path>`
+                let Some((meta, path)) = item.split_once('\t') else {
+                    continue;
+                };
+                let mut parts = meta.split(' ');
+                let (Some(mode), _, Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+                    continue;
+                };
+                old.insert(path.to_string(), (mode.to_string(), id.to_string()));
+            }
+        }
+        let mut changes = Changes::default();
+        for (e, id) in self.entries.iter().zip(ids) {
+            match old.remove(&e.rel) {
+                None => changes.added += 1,
+                Some((mode, old_id)) if mode != e.mode() || old_id != *id => changes.modified += 1,
+                Some(_) => {}
+            }
+        }
+        changes.removed = old.len();
+        Ok(changes)
+    }
+}
+
+impl Entry {
+    fn mode(&self) -> &'static str {
+        if self.executable {
+            "100755"
+        } else {
+            "100644"
+        }
+    }
+}
+
+/// Files added, modified and removed by a publish.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Changes {
+    pub added: usize,
+    pub modified: usize,
+    pub removed: usize,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added + self.modified + self.removed == 0
     }
 }
 
