@@ -509,9 +509,17 @@ mod tests {
             &FenceOptions::default(),
             &styles,
         );
-        for line in html.split("<span class=\"line").skip(1).map(|l| l.split("</code>").next().unwrap()) {
+        for line in html
+            .split("<span class=\"line")
+            .skip(1)
+            .map(|l| l.split("</code>").next().unwrap())
+        {
             // The chunk starts inside the line's own span: one more close than opens.
-            assert_eq!(line.matches("<span").count() + 1, line.matches("</span>").count(), "{line}");
+            assert_eq!(
+                line.matches("<span").count() + 1,
+                line.matches("</span>").count(),
+                "{line}"
+            );
         }
         assert!(html.contains("&lt;y&gt;"));
         assert!(html.contains("hl-comment"));

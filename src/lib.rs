@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod encoding;
 pub mod feed;
 pub mod highlight;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod publish;

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::library::{Library, LoadResult};
+use crate::content::page::Page;
 use crate::diagnostics::{Problem, Problems};
 use crate::feed;
 use crate::highlight;
@@ -58,8 +59,11 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub renderer: Renderer,
     pub warnings: Vec<Problem>,
-    styles: highlight::Styles,
+    pub(crate) styles: highlight::Styles,
     asset_version: String,
+    pub(crate) include_drafts: bool,
+    /// Theme assets (`/assets/…`), with the site's `templates/static/` overrides.
+    pub assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
 }
 
 impl Site {
@@ -92,35 +96,14 @@ impl Site {
         tracing::debug!("loaded {} posts in {:?}", library.pages.len(), t.elapsed());
 
         let t = Instant::now();
-        let rendered: Vec<Result<markdown::Output, Vec<Problem>>> = library
+        let rendered: Vec<Result<Vec<Problem>, Vec<Problem>>> = library
             .pages
-            .par_iter()
-            .map(|p| {
-                markdown::render(
-                    &p.body,
-                    &markdown::Context {
-                        base_path: &base.path,
-                        source: &p.source,
-                        body_line: p.body_line,
-                        styles: &styles,
-                    },
-                )
-            })
+            .par_iter_mut()
+            .map(|p| render_markdown(p, &base, &styles))
             .collect();
-        for (page, r) in library.pages.iter_mut().zip(rendered) {
+        for r in rendered {
             match r {
-                Ok(mut out) => {
-                    warnings.append(&mut out.warnings);
-                    page.body = String::new();
-                    page.rendered = crate::content::page::Rendered {
-                        html: out.html,
-                        toc: out.toc,
-                        summary: out.summary,
-                        word_count: out.word_count,
-                        has_widgets: out.has_widgets,
-                        links: out.links,
-                    };
-                }
+                Ok(w) => warnings.extend(w),
                 Err(p) => problems.extend(p),
             }
         }
@@ -150,7 +133,8 @@ impl Site {
             return Err(Problems(problems).into());
         }
         let taxonomies = taxonomy::collect(&library);
-        let asset_version = asset_version(&styles.css);
+        let assets = theme::assets_for(root)?;
+        let asset_version = asset_version(&assets, &styles.css);
         Ok(Site {
             root: root.clone(),
             config,
@@ -161,6 +145,8 @@ impl Site {
             warnings,
             styles,
             asset_version,
+            include_drafts: opts.drafts,
+            assets,
         })
     }
 
@@ -176,7 +162,7 @@ impl Site {
         jobs.par_iter()
             .map(|job| self.render_job(job, &site, sink))
             .collect::<Result<Vec<()>>>()?;
-        for (name, bytes) in theme::assets() {
+        for (name, bytes) in &self.assets {
             sink(&format!("assets/{name}"), bytes)?;
         }
         sink("assets/syntax.css", self.styles.css.as_bytes())?;
@@ -184,18 +170,19 @@ impl Site {
         Ok(jobs.len() + 1)
     }
 
-    fn jobs(&self) -> Vec<Job<'_>> {
-        let mut jobs: Vec<Job<'_>> = (0..self.library.pages.len()).map(Job::Post).collect();
+    /// Every file of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = (0..self.library.pages.len()).map(Job::Post).collect();
         jobs.extend((1..=self.index_pages()).map(Job::Index));
-        for tax in &self.taxonomies {
-            jobs.push(Job::TaxonomyList(tax));
-            jobs.extend(tax.terms.iter().map(|t| Job::Term(tax, t)));
+        for (n, tax) in self.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(n));
+            jobs.extend((0..tax.terms.len()).map(|t| Job::Term(n, t)));
         }
         jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
         jobs
     }
 
-    fn index_pages(&self) -> usize {
+    pub fn index_pages(&self) -> usize {
         self.library
             .pages
             .len()
@@ -203,9 +190,22 @@ impl Site {
             .max(1)
     }
 
+    /// Renders the given files in parallel into `sink`.
+    pub fn render_jobs(
+        &self,
+        jobs: &[Job],
+        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    ) -> Result<()> {
+        let site = self.site_value();
+        jobs.par_iter()
+            .map(|job| self.render_job(job, &site, sink))
+            .collect::<Result<Vec<()>>>()?;
+        Ok(())
+    }
+
     fn render_job(
         &self,
-        job: &Job<'_>,
+        job: &Job,
         site: &serde_json::Value,
         sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
     ) -> Result<()> {
@@ -238,7 +238,8 @@ impl Site {
                 ctx.insert("page_url", &self.local(&pager_path("/", *n)));
                 ("index.html".into(), pager_path("/", *n))
             }
-            Job::TaxonomyList(tax) => {
+            Job::TaxonomyList(n) => {
+                let tax = &self.taxonomies[*n];
                 let terms: Vec<_> = tax
                     .terms
                     .iter()
@@ -252,7 +253,8 @@ impl Site {
                 ctx.insert("page_url", &self.local(&tax.path()));
                 ("taxonomy_list.html".into(), tax.path())
             }
-            Job::Term(tax, term) => {
+            Job::Term(n, t) => {
+                let (tax, term) = (&self.taxonomies[*n], &self.taxonomies[*n].terms[*t]);
                 let pages: Vec<_> = term
                     .pages
                     .iter()
@@ -337,11 +339,7 @@ impl Site {
         for f in ["/atom.xml", "/sitemap.xml", "/robots.txt", "/404.html"] {
             known.insert(f.into());
         }
-        known.extend(
-            theme::assets()
-                .into_iter()
-                .map(|(n, _)| format!("/assets/{n}")),
-        );
+        known.extend(self.assets.iter().map(|(n, _)| format!("/assets/{n}")));
         let static_dir = self.root.join("static");
         for e in walkdir::WalkDir::new(&static_dir)
             .into_iter()
@@ -371,19 +369,48 @@ impl Site {
     }
 }
 
-enum Job<'a> {
+/// One output file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// A post, by index into the library.
     Post(usize),
+    /// Index page N (1-based).
     Index(usize),
-    TaxonomyList(&'a Taxonomy),
-    Term(&'a Taxonomy, &'a Term),
+    /// The list of all terms of taxonomy N.
+    TaxonomyList(usize),
+    /// Term T of taxonomy N.
+    Term(usize, usize),
     NotFound,
     Feed,
     Sitemap,
 }
 
-use crate::taxonomy::Term;
+/// Markdown → HTML for one page, in place. Returns its warnings, or its problems.
+pub fn render_markdown(
+    page: &mut Page,
+    base: &BaseUrl,
+    styles: &highlight::Styles,
+) -> Result<Vec<Problem>, Vec<Problem>> {
+    let ctx = markdown::Context {
+        base_path: &base.path,
+        source: &page.source,
+        body_line: page.body_line,
+        styles,
+    };
+    let out = markdown::render(&page.body, &ctx)?;
+    page.body = String::new();
+    page.rendered = crate::content::page::Rendered {
+        html: out.html,
+        toc: out.toc,
+        summary: out.summary,
+        word_count: out.word_count,
+        has_widgets: out.has_widgets,
+        links: out.links,
+    };
+    Ok(out.warnings)
+}
 
-fn asset_version(syntax_css: &str) -> String {
+fn asset_version(assets: &[(String, std::borrow::Cow<'static, [u8]>)], syntax_css: &str) -> String {
     // FNV-1a over the theme's assets: stable across runs, changes when a file changes.
     let mut h: u64 = 0xcbf29ce484222325;
     let mut eat = |bytes: &[u8]| {
@@ -392,7 +419,7 @@ fn asset_version(syntax_css: &str) -> String {
             h = h.wrapping_mul(0x100000001b3);
         }
     };
-    for (name, bytes) in theme::assets() {
+    for (name, bytes) in assets {
         eat(name.as_bytes());
         eat(bytes);
     }

@@ -38,3 +38,38 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
     }
     out
 }
+
+/// The theme's assets with the site's `templates/static/*` laid over them by name (so a site,
+/// or this repository while its theme is being edited, can change a stylesheet on disk).
+pub fn assets_for(
+    root: &std::path::Path,
+) -> anyhow::Result<Vec<(String, std::borrow::Cow<'static, [u8]>)>> {
+    use anyhow::Context as _;
+    let mut out: Vec<(String, std::borrow::Cow<'static, [u8]>)> = assets()
+        .into_iter()
+        .map(|(n, b)| (n.to_string(), std::borrow::Cow::Borrowed(b)))
+        .collect();
+    let dir = root.join("templates").join("static");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = std::borrow::Cow::Owned(bytes),
+                None => out.push((name, std::borrow::Cow::Owned(bytes))),
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}

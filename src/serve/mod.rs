@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -43,6 +44,10 @@ pub type Files = HashMap<String, Arc<[u8]>>;
 /// What handlers share (no globals: STYLE.md habit 4).
 pub struct SiteState {
     pub root: PathBuf,
+    /// The last good site, kept for incremental rebuilds.
+    pub site: Mutex<Option<Site>>,
+    /// Set after a failed rebuild: the next one starts from scratch.
+    pub needs_full: AtomicBool,
     pub files: RwLock<Arc<Files>>,
     /// The last build error, shown as an overlay until a build succeeds.
     pub error: RwLock<Option<String>>,
@@ -92,6 +97,8 @@ pub async fn run(
     };
     let state = Arc::new(SiteState {
         root: opts.root.clone(),
+        site: Mutex::new(None),
+        needs_full: AtomicBool::new(false),
         files: RwLock::new(Arc::new(Files::new())),
         error: RwLock::new(None),
         reloader: Reloader::new(),
@@ -108,6 +115,7 @@ pub async fn run(
                 t.elapsed().as_millis()
             );
             *state.files.write().expect("files lock") = Arc::new(files);
+            *state.site.lock().expect("site lock") = Some(site);
         }
         // A broken site still serves: the overlay shows the error until it is fixed.
         Err(e) => {
@@ -164,37 +172,29 @@ async fn rebuild_loop(
             batch.extend(more);
         }
         let t = Instant::now();
-        let css_only = batch
-            .iter()
-            .all(|(k, p)| *k == ChangeKind::Static && p.extension().is_some_and(|e| e == "css"));
-        let static_only = batch.iter().all(|(k, _)| *k == ChangeKind::Static);
-        if static_only {
-            // Static files are read from disk on each request: nothing to rebuild.
+        if batch.iter().all(|(k, _)| *k == ChangeKind::Static) {
+            // The site's static/ is read from disk on each request: nothing to rebuild.
+            let css_only = batch
+                .iter()
+                .all(|(_, p)| p.extension().is_some_and(|e| e == "css"));
             state
                 .reloader
                 .send(if css_only { Event::Css } else { Event::Reload });
             continue;
         }
-        let opts = build_opts.clone();
-        let result = tokio::task::spawn_blocking(move || render_to_memory(&opts)).await;
+        let names: Vec<String> = batch.iter().map(|(_, p)| p.display().to_string()).collect();
+        let (st, opts) = (state.clone(), build_opts.clone());
+        let result = tokio::task::spawn_blocking(move || rebuild(&st, &opts, &batch)).await;
         match result {
-            Ok(Ok((site, files))) => {
-                for w in &site.warnings {
-                    tracing::warn!("{w}");
-                }
-                let theme_css_only = batch.iter().all(|(k, p)| {
-                    *k == ChangeKind::Template && p.extension().is_some_and(|e| e == "css")
-                });
-                *state.files.write().expect("files lock") = Arc::new(files);
+            Ok(Ok(how)) => {
                 let had_error = state.error.write().expect("error lock").take().is_some();
-                let names: Vec<String> =
-                    batch.iter().map(|(_, p)| p.display().to_string()).collect();
                 tracing::info!(
-                    "rebuilt in {} ms ({})",
+                    "{} in {} ms ({})",
+                    how.describe(),
                     t.elapsed().as_millis(),
                     names.join(", ")
                 );
-                state.reloader.send(if theme_css_only && !had_error {
+                state.reloader.send(if how == How::Assets && !had_error {
                     Event::Css
                 } else {
                     Event::Reload
@@ -203,12 +203,97 @@ async fn rebuild_loop(
             Ok(Err(e)) => {
                 let msg = error_text(&e);
                 eprintln!("{msg}");
+                // The next change rebuilds everything, so every broken file is reported.
+                state.needs_full.store(true, Ordering::SeqCst);
                 *state.error.write().expect("error lock") = Some(msg.clone());
                 state.reloader.send(Event::Error(msg));
             }
             Err(e) => tracing::error!("rebuild task failed: {e}"),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Full,
+    Posts(usize),
+    Templates,
+    Assets,
+}
+
+impl How {
+    fn describe(self) -> String {
+        match self {
+            How::Full => "rebuilt everything".into(),
+            How::Posts(n) => format!("re-rendered {n} pages"),
+            How::Templates => "re-rendered with new templates".into(),
+            How::Assets => "reloaded theme assets".into(),
+        }
+    }
+}
+
+/// Does the least work the batch allows, then swaps the new files in.
+fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf)]) -> Result<How> {
+    let only = |kind: ChangeKind| {
+        batch
+            .iter()
+            .all(|(k, _)| *k == kind || *k == ChangeKind::Static)
+    };
+    let mut guard = state.site.lock().expect("site lock");
+    let full = guard.is_none()
+        || state.needs_full.load(Ordering::SeqCst)
+        || batch.iter().any(|(k, _)| *k == ChangeKind::Config)
+        || !(only(ChangeKind::Post) || only(ChangeKind::Template) || only(ChangeKind::ThemeAsset));
+    if full {
+        let (site, files) = render_to_memory(opts)?;
+        for w in &site.warnings {
+            tracing::warn!("{w}");
+        }
+        *state.files.write().expect("files lock") = Arc::new(files);
+        *guard = Some(site);
+        state.needs_full.store(false, Ordering::SeqCst);
+        return Ok(How::Full);
+    }
+    let site = guard.as_mut().expect("checked above");
+    let (jobs, removed, how) = if only(ChangeKind::Post) {
+        let posts: Vec<PathBuf> = batch
+            .iter()
+            .filter(|(k, _)| *k == ChangeKind::Post)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let update = site.update_posts(&posts)?;
+        for w in &update.warnings {
+            tracing::warn!("{w}");
+        }
+        let n = update.jobs.len();
+        (update.jobs, update.removed, How::Posts(n))
+    } else if only(ChangeKind::Template) {
+        site.reload_templates()?;
+        (site.jobs(), Vec::new(), How::Templates)
+    } else {
+        site.reload_assets()?;
+        (Vec::new(), Vec::new(), How::Assets)
+    };
+    let written = std::sync::Mutex::new(Vec::new());
+    site.render_jobs(&jobs, &|rel, bytes| {
+        written
+            .lock()
+            .expect("written lock")
+            .push((format!("/{rel}"), Arc::<[u8]>::from(bytes)));
+        Ok(())
+    })?;
+    let mut files = Files::clone(&state.files.read().expect("files lock"));
+    for rel in removed {
+        files.remove(&format!("/{rel}"));
+    }
+    if how == How::Assets {
+        for (name, bytes) in &site.assets {
+            files.insert(format!("/assets/{name}"), Arc::from(&bytes[..]));
+        }
+    }
+    files.extend(written.into_inner().expect("written lock"));
+    *state.files.write().expect("files lock") = Arc::new(files);
+    Ok(how)
 }
 
 fn error_text(e: &anyhow::Error) -> String {

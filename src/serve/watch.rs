@@ -15,9 +15,15 @@ use crate::config::CONFIG_FILE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
+    /// `wirebook.toml`: everything may change.
     Config,
+    /// A Markdown post: re-render it and the pages that list it.
     Post,
+    /// A Tera template: re-render every page, but no Markdown.
     Template,
+    /// A theme asset (`templates/static/`, served under `/assets/`).
+    ThemeAsset,
+    /// The site's `static/`: served from disk, so only the browser needs telling.
     Static,
 }
 
@@ -106,6 +112,14 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     match first {
         _ if rel == Path::new(CONFIG_FILE) => Some(ChangeKind::Config),
         "posts" => crate::content::library::is_markdown(rel).then_some(ChangeKind::Post),
+        "templates"
+            if rel
+                .components()
+                .nth(1)
+                .is_some_and(|c| c.as_os_str() == "static") =>
+        {
+            Some(ChangeKind::ThemeAsset)
+        }
         "templates" => Some(ChangeKind::Template),
         "static" => Some(ChangeKind::Static),
         _ => None,
