@@ -4,7 +4,7 @@
 //! `publish` builds the site into a temporary folder, never `public/`, commits that folder as
 //! the whole tree of the publish branch on top of the branch's previous tip (so every deploy
 //! can be rolled back) and pushes it. The user's branch, index and work tree are never
-//! touched: the commit is made with plumbing from a temporary index ([`tree`]).
+//! touched: the commit is made with plumbing from a temporary index (see `tree.rs`).
 
 mod branch;
 mod ci;
@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 
-pub use ci::{init_github_ci, InitCiOptions, InitCiReport};
+pub use ci::{init_github_ci, InitCiOptions, InitCiReport, WORKFLOW_PATH};
 pub use remote::GitHubRepo;
 
 use branch::Branch;
@@ -134,6 +134,15 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
     let ids = files.hash(&git, !opts.dry_run)?;
     let changes = files.changes_since(&git, &ids, parent.as_deref())?;
 
+    let dirty = branch::site_is_dirty(&git)?;
+    let mut notes = target.notes;
+    if dirty {
+        notes.push(
+            "the site folder has uncommitted changes; they are published too (the commit \
+             message records it)"
+                .into(),
+        );
+    }
     let mut report = PublishReport {
         base_url: target.base_url,
         base_url_from: target.base_url_from,
@@ -151,7 +160,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
             None => 0,
         },
         outcome: Outcome::DryRun,
-        notes: target.notes,
+        notes,
     };
     if opts.dry_run {
         return Ok(report);
@@ -167,7 +176,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
         _ => {
             let message = match &opts.message {
                 Some(m) => m.clone(),
-                None => branch::default_message(&git, &report.base_url)?,
+                None => branch::default_message(&git, &report.base_url, dirty)?,
             };
             branch.commit(&tree, parent.as_deref(), &message)?
         }

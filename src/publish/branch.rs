@@ -247,20 +247,23 @@ fn push_error(remote: &str, branch: &str, porcelain: &str, stderr: &str) -> anyh
     }
 }
 
+/// True when the site folder has uncommitted changes (which a publish includes).
+pub fn site_is_dirty(git: &Git) -> Result<bool> {
+    let status = git.run([
+        "status",
+        "--porcelain",
+        "--untracked-files=normal",
+        "--",
+        ".",
+    ])?;
+    Ok(!status.is_empty())
+}
+
 /// `Publish site from <HEAD> (<UTC time>)`, with the base URL and exact source in the body so
 /// a rollback can be matched to the sources it was built from.
-pub fn default_message(git: &Git, base_url: &str) -> Result<String> {
+pub fn default_message(git: &Git, base_url: &str, dirty: bool) -> Result<String> {
     let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC");
     let head = git.resolve("HEAD")?;
-    let dirty = !git
-        .run([
-            "status",
-            "--porcelain",
-            "--untracked-files=normal",
-            "--",
-            ".",
-        ])?
-        .is_empty();
     let subject = match &head {
         Some(h) => format!("Publish site from {} ({now})", git.short(h)),
         None => format!("Publish site ({now})"),

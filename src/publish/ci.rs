@@ -38,7 +38,7 @@ pub struct InitCiReport {
     pub builds_from_source: bool,
     /// The git URL the workflow installs wirebook from; `None` when building from source.
     pub install_from: Option<String>,
-    /// `install_from` is [`PLACEHOLDER_REPOSITORY`] and must be edited.
+    /// `install_from` is the placeholder `https://github.com/OWNER/wirebook` and must be edited.
     pub needs_repository_url: bool,
 }
 
