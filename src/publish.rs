@@ -19,13 +19,12 @@ use anyhow::{bail, Context as _, Result};
 
 pub use ci::{init_github_ci, InitCiOptions, InitCiReport, WORKFLOW_PATH};
 pub use remote::GitHubRepo;
+pub use tree::Changes;
 
 use branch::Branch;
 use git::Git;
 use target::Target;
 use tree::Files;
-
-pub use tree::Changes;
 
 /// Everything `wirebook publish` can be told.
 #[derive(Debug, Clone)]
@@ -66,7 +65,8 @@ impl Default for PublishOptions {
 #[derive(Debug)]
 pub struct PublishReport {
     pub base_url: String,
-    /// Where the base URL came from, for humans ("the GitHub remote `origin`").
+    /// Where the base URL came from, for humans ("remote `origin`, GitHub repository
+    /// alice/notes").
     pub base_url_from: String,
     /// Custom domain written to `CNAME`, and where it came from.
     pub cname: Option<(String, String)>,
@@ -103,10 +103,11 @@ pub enum Outcome {
 /// `wirebook publish`.
 pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
     let git = Git::discover(&opts.root)?;
+    // A broken wirebook.toml fails here, before any round trip to the remote.
+    let config = crate::config::SiteConfig::load(&opts.root)?;
     let branch = Branch::open(&git, &opts.remote, &opts.branch)?;
     let parent = branch.parent(opts.force)?;
 
-    let config = crate::config::SiteConfig::load(&opts.root)?;
     let configured_url = git.config(&format!("remote.{}.url", opts.remote))?;
     let target = Target::resolve(&target::Inputs {
         root: &opts.root,
@@ -182,7 +183,11 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
         }
     };
     let needs_push = branch.remote_tip.as_deref() != Some(commit.as_str());
-    let forced = needs_push && branch.push(&commit, opts.force)?;
+    let forced = if needs_push {
+        branch.push(&commit, opts.force)?
+    } else {
+        false
+    };
     if let Err(e) = branch.update_local(&commit) {
         report.notes.push(format!("{e:#}"));
     }
