@@ -61,11 +61,7 @@ impl fmt::Display for Problems {
             writeln!(f, "{p}")?;
         }
         let n = self.0.len();
-        write!(
-            f,
-            "{n} problem{} found; nothing was written",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
     }
 }
 

@@ -190,6 +190,8 @@ fn sample_chapter_renders_its_table_heading_and_korean() {
         ["https://user.github.io/repo/2025/06/10/chap10/"]
     );
     assert!(texts(&doc, ".reading-time")[0].ends_with("min read"));
+    // The live-reload script is for `serve` only.
+    assert!(!site.read(POST).contains("__wirebook"));
     // No widget assets on a page without widgets.
     assert!(attrs(&doc, "script", "src")
         .iter()

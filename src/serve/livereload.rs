@@ -136,6 +136,8 @@ const SCRIPT: &str = r#"
   });
   es.addEventListener("build-error", function (e) { showError(JSON.parse(e.data).message); });
   es.addEventListener("hello", function (e) {
+    // A hook for tests and curious readers: the page is listening.
+    document.documentElement.setAttribute("data-wirebook-live", "connected");
     if (e.data === "ok" && overlay) { sessionStorage.setItem(key, String(window.scrollY)); location.reload(); }
   });
 })();

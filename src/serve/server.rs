@@ -149,7 +149,10 @@ async fn site_handler(State(state): State<Arc<SiteState>>, req: Request) -> Resp
 fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>) -> Response {
     let mime = mime_guess::from_path(key).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let content_type = if mime.type_() == "text"
+    let content_type = if key.ends_with("/atom.xml") {
+        // What feed readers and browsers expect for Atom (mime_guess says text/xml).
+        "application/atom+xml; charset=utf-8".to_string()
+    } else if mime.type_() == "text"
         || mime.essence_str() == "application/javascript"
         || key.ends_with(".xml")
     {
