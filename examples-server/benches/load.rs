@@ -12,6 +12,9 @@
 //! * `sse`: 5,000 concurrent `/sse/news` subscribers; the server's resident
 //!   memory per subscriber and the fan-out latency of `POST /api/notify`.
 //!
+//! `-- serve` only starts the REST servers and prints their URLs, so `wrk`
+//! can cross-check the REST numbers.
+//!
 //! `ws` and `sse` run the real `examples-server` binary as a child process so
 //! its memory is measured alone. Each scenario runs `RUNS` times (default 3)
 //! and the medians are printed as a Markdown table.
@@ -45,6 +48,9 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
+    if filter.as_deref() == Some("serve") {
+        return serve_for_external_load();
+    }
     let wants = |name: &str| filter.as_deref().is_none_or(|f| f == name);
     let mut report = Vec::new();
     if wants("rest") {
@@ -95,27 +101,29 @@ fn fmt_runs(values: &[f64], unit: &str, digits: usize) -> String {
 // ------------------------------------------------------------------- REST
 
 const CONNECTIONS: usize = 32;
-const WARMUP: Duration = Duration::from_secs(1);
-const MEASURE: Duration = Duration::from_secs(5);
+const WARMUP: Duration = Duration::from_millis(300);
+/// Each target is measured in short slices, round-robin, so that load from
+/// anything else on the machine hits every target alike.
+const SLICE: Duration = Duration::from_secs(1);
+const SLICES: usize = 5;
 
-fn bench_rest(runs: usize) -> Vec<(String, String, String)> {
-    // Servers get their own 2-thread runtime, as `examples-server` does on
-    // this 2-core machine; the load generator gets another.
-    let servers = runtime(2);
-    let load = runtime(2);
-    let dir = tempfile::tempdir().unwrap();
-    let (hello, app) = servers.block_on(async {
+/// The bare hello server and the examples server with and without its
+/// response cache, each on 127.0.0.1:0 in `servers`.
+fn start_rest_servers(
+    servers: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+) -> (SocketAddr, SocketAddr, SocketAddr) {
+    servers.block_on(async {
         let hello_router =
             axum::Router::new().route("/hello", axum::routing::get(|| async { "Hello, World!" }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let hello = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, hello_router).await });
-
         let mut apps = Vec::new();
         for cache_responses in [true, false] {
             let mut config = examples_server::Config::in_memory();
             config.db = examples_server::DbLocation::File(
-                dir.path().join(format!("bench-{cache_responses}.sqlite3")),
+                dir.join(format!("bench-{cache_responses}.sqlite3")),
             );
             config.cache_responses = cache_responses;
             let state = examples_server::AppState::new(&config).await.unwrap();
@@ -127,9 +135,27 @@ fn bench_rest(runs: usize) -> Vec<(String, String, String)> {
                 std::future::pending(),
             ));
         }
-        (hello, apps)
-    });
-    let (app, uncached) = (app[0], app[1]);
+        (hello, apps[0], apps[1])
+    })
+}
+
+/// `-- serve`: start the REST servers and wait, for an external load
+/// generator such as `wrk` to cross-check the numbers.
+fn serve_for_external_load() {
+    let servers = runtime(2);
+    let dir = tempfile::tempdir().unwrap();
+    let (hello, app, uncached) = start_rest_servers(&servers, dir.path());
+    println!("hello http://{hello}/hello\napp http://{app}/api/posts\nuncached http://{uncached}/api/posts");
+    servers.block_on(std::future::pending::<()>());
+}
+
+fn bench_rest(runs: usize) -> Vec<(String, String, String)> {
+    // Servers get their own 2-thread runtime, as `examples-server` does on
+    // this 2-core machine; the load generator gets another.
+    let servers = runtime(2);
+    let load = runtime(2);
+    let dir = tempfile::tempdir().unwrap();
+    let (hello, app, uncached) = start_rest_servers(&servers, dir.path());
     let targets = [
         ("bare axum hello (ceiling)", hello, "/hello"),
         ("GET /api/posts", app, "/api/posts"),
@@ -143,8 +169,14 @@ fn bench_rest(runs: usize) -> Vec<(String, String, String)> {
     ];
     let mut results: Vec<Vec<f64>> = vec![Vec::new(); targets.len()];
     for run in 0..runs {
-        for (i, (name, addr, path)) in targets.iter().enumerate() {
-            let rps = load.block_on(hammer(*addr, path));
+        let mut totals = vec![0.0; targets.len()];
+        for _ in 0..SLICES {
+            for (i, (_, addr, path)) in targets.iter().enumerate() {
+                totals[i] += load.block_on(hammer(*addr, path));
+            }
+        }
+        for (i, (name, _, _)) in targets.iter().enumerate() {
+            let rps = totals[i] / SLICES as f64;
             eprintln!("rest run {run}: {name}: {rps:.0} req/s");
             results[i].push(rps);
         }
@@ -168,7 +200,7 @@ fn bench_rest(runs: usize) -> Vec<(String, String, String)> {
     rows
 }
 
-/// Requests per second over `MEASURE`, from `CONNECTIONS` keep-alive
+/// Requests per second over one `SLICE`, from `CONNECTIONS` keep-alive
 /// connections each sending one request at a time.
 async fn hammer(addr: SocketAddr, path: &'static str) -> f64 {
     let done = Arc::new(AtomicU64::new(0));
@@ -178,33 +210,33 @@ async fn hammer(addr: SocketAddr, path: &'static str) -> f64 {
     for _ in 0..CONNECTIONS {
         let (done, counting, stop) = (done.clone(), counting.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
-            let stream = TcpStream::connect(addr).await.unwrap();
+            let mut stream = TcpStream::connect(addr).await.unwrap();
             stream.set_nodelay(true).unwrap();
-            let (read, mut write) = stream.into_split();
-            let mut read = BufReader::new(read);
             let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-            let mut line = String::new();
-            let mut body = Vec::new();
+            let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
             while !stop.load(Ordering::Relaxed) {
-                write.write_all(request.as_bytes()).await.unwrap();
-                let mut length = 0usize;
-                line.clear();
-                read.read_line(&mut line).await.unwrap();
-                assert!(line.starts_with("HTTP/1.1 200"), "{line}");
-                loop {
-                    line.clear();
-                    read.read_line(&mut line).await.unwrap();
-                    if line == "\r\n" {
-                        break;
+                stream.write_all(request.as_bytes()).await.unwrap();
+                let need = loop {
+                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        assert!(
+                            buf.starts_with(b"HTTP/1.1 200"),
+                            "{}",
+                            String::from_utf8_lossy(&buf)
+                        );
+                        break end + 4 + content_length(&buf[..end]);
                     }
-                    if let Some((name, value)) = line.split_once(':') {
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap();
-                        }
-                    }
+                    assert!(
+                        stream.read_buf(&mut buf).await.unwrap() > 0,
+                        "server closed"
+                    );
+                };
+                while buf.len() < need {
+                    assert!(
+                        stream.read_buf(&mut buf).await.unwrap() > 0,
+                        "server closed"
+                    );
                 }
-                body.resize(length, 0);
-                read.read_exact(&mut body).await.unwrap();
+                buf.drain(..need);
                 if counting.load(Ordering::Relaxed) {
                     done.fetch_add(1, Ordering::Relaxed);
                 }
@@ -214,7 +246,7 @@ async fn hammer(addr: SocketAddr, path: &'static str) -> f64 {
     tokio::time::sleep(WARMUP).await;
     counting.store(true, Ordering::Relaxed);
     let start = Instant::now();
-    tokio::time::sleep(MEASURE).await;
+    tokio::time::sleep(SLICE).await;
     let count = done.load(Ordering::Relaxed);
     let elapsed = start.elapsed();
     stop.store(true, Ordering::Relaxed);
@@ -222,6 +254,17 @@ async fn hammer(addr: SocketAddr, path: &'static str) -> f64 {
         task.await.unwrap();
     }
     count as f64 / elapsed.as_secs_f64()
+}
+
+fn content_length(head: &[u8]) -> usize {
+    head.split(|&b| b == b'\n')
+        .find_map(|line| {
+            let line = std::str::from_utf8(line).ok()?;
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0)
 }
 
 // ------------------------------------------------- the server as a process

@@ -2,18 +2,24 @@
 //! plain words, and a response mapper that gives the same JSON shape to errors
 //! produced by axum and tower-http themselves (405, 408, 413, rejections).
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::State;
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::future::BoxFuture;
+use pin_project_lite::pin_project;
 use serde_json::json;
+use tower::{Layer, Service};
 
 use crate::posts::{AddPostError, FieldErrors};
-use crate::state::AppState;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -127,20 +133,103 @@ impl From<PathRejection> for AppError {
 /// Gives error responses that are not JSON yet the `{"error": …}` shape,
 /// keeping status and headers (e.g. `Allow` on 405). Plain-text bodies from
 /// axum rejections are kept as the message; empty ones get plain words.
-pub async fn json_error_bodies(State(state): State<AppState>, response: Response) -> Response {
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return response;
+///
+/// A hand-written layer (not `middleware::map_response`): successful
+/// responses, nearly all of them, pass through without an allocation.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonErrorsLayer {
+    /// For the 413 message.
+    pub max_body_bytes: usize,
+}
+
+impl<S> Layer<S> for JsonErrorsLayer {
+    type Service = JsonErrors<S>;
+
+    fn layer(&self, inner: S) -> JsonErrors<S> {
+        JsonErrors {
+            inner,
+            max_body_bytes: self.max_body_bytes,
+        }
     }
-    let content_type = response
+}
+
+#[derive(Debug, Clone)]
+pub struct JsonErrors<S> {
+    inner: S,
+    max_body_bytes: usize,
+}
+
+impl<S> Service<Request> for JsonErrors<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = JsonErrorsFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        JsonErrorsFuture {
+            inner: self.inner.call(request),
+            max_body_bytes: self.max_body_bytes,
+            rewriting: None,
+        }
+    }
+}
+
+pin_project! {
+    /// The inner response, or — only for a non-JSON error — the rewrite of it.
+    pub struct JsonErrorsFuture<F> {
+        #[pin]
+        inner: F,
+        max_body_bytes: usize,
+        rewriting: Option<BoxFuture<'static, Response>>,
+    }
+}
+
+impl<F> Future for JsonErrorsFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Some(rewriting) = this.rewriting.as_mut() {
+            return rewriting.as_mut().poll(cx).map(Ok);
+        }
+        let Ok(response) = ready!(this.inner.poll(cx));
+        if !needs_json_body(&response) {
+            return Poll::Ready(Ok(response));
+        }
+        let mut rewriting = Box::pin(to_json_error(response, *this.max_body_bytes));
+        let poll = rewriting.as_mut().poll(cx);
+        *this.rewriting = Some(rewriting);
+        poll.map(Ok)
+    }
+}
+
+fn needs_json_body(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.contains("json"))
+}
+
+async fn to_json_error(response: Response, max_body_bytes: usize) -> Response {
+    let status = response.status();
+    let is_text = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if content_type.contains("json") {
-        return response;
-    }
-    let is_text = content_type.starts_with("text/plain");
+        .is_some_and(|ct| ct.starts_with("text/plain"));
     let (mut parts, body) = response.into_parts();
     let text = if is_text && !parts.headers.contains_key(header::CONTENT_ENCODING) {
         axum::body::to_bytes(body, 4096)
@@ -152,10 +241,9 @@ pub async fn json_error_bodies(State(state): State<AppState>, response: Response
         String::new()
     };
     let message = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => format!(
-            "request body too large (limit {} bytes)",
-            state.config().limits.max_body_bytes
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("request body too large (limit {max_body_bytes} bytes)")
+        }
         StatusCode::REQUEST_TIMEOUT => "request timed out".to_owned(),
         StatusCode::METHOD_NOT_ALLOWED => "method not allowed".to_owned(),
         StatusCode::NOT_FOUND if text.trim().is_empty() => "not found".to_owned(),

@@ -8,13 +8,13 @@ use std::time::Duration;
 use std::convert::Infallible;
 use std::task::{Context, Poll};
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures_util::future::{BoxFuture, Either};
-use tower::{Layer, Service};
+use tower::{Layer, Service, ServiceBuilder};
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -30,23 +30,27 @@ use crate::state::AppState;
 pub const DELAY_HEADER: &str = "x-delay-ms";
 
 /// Wraps a router serving short request/response exchanges. From the
-/// outside in: gzip compression (when accepted), the request timeout (408),
-/// the body limit (413), then the `delay_ms` knob — inside the timeout, so
+/// outside in: gzip compression (when accepted), the body limit (413), the
+/// request timeout (408), then the `delay_ms` knob — inside the timeout, so
 /// the cap keeps a delayed request well under it. The plain-text errors these
 /// layers produce are too short to be compressed, so the app-wide
-/// [`json_error_bodies`](crate::error::json_error_bodies) can still rewrite them.
+/// [`JsonErrorsLayer`](crate::error::JsonErrorsLayer) can still rewrite them.
 pub fn api_stack(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     let limits = &state.config().limits;
-    router
-        .layer(DelayLayer {
-            cap: limits.max_delay,
-        })
-        .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
-        .layer(CompressionLayer::new())
+    // One `Router::layer` call with the whole stack: axum boxes and clones
+    // each layered route per request, so four calls would cost four times.
+    router.layer(
+        ServiceBuilder::new()
+            .layer(CompressionLayer::new())
+            .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                limits.request_timeout,
+            ))
+            .layer(DelayLayer {
+                cap: limits.max_delay,
+            }),
+    )
 }
 
 /// CORS for the loopback defaults plus every configured origin. Credentials
@@ -109,10 +113,16 @@ struct Delay<S> {
     cap: Duration,
 }
 
-impl<S> Service<Request> for Delay<S>
+// Generic over the body: inside the stack the body is already wrapped by
+// the body-limit layer.
+impl<S, B> Service<axum::http::Request<B>> for Delay<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S: Service<axum::http::Request<B>, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
     S::Future: Send + 'static,
+    B: Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
@@ -122,7 +132,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
         let exempt = request.uri().path() == "/graphql" && request.method() != Method::POST;
         let wait = if exempt {
             Ok(None)

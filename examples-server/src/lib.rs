@@ -38,9 +38,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{middleware, Json, Router};
+use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
 
 pub use config::{Config, DbLocation, Limits, RateLimit};
 pub use error::AppError;
@@ -55,14 +56,17 @@ pub fn app(state: AppState) -> Router {
         .merge(ws::router())
         .merge(sse::router())
         .merge(graphql::router(&state))
-        // Covers what the per-router stacks don't see: WebSocket upgrade
-        // rejections, SSE errors, and this router's own 404 when it runs alone.
-        .layer(middleware::map_response_with_state(
-            state.clone(),
-            error::json_error_bodies,
-        ))
-        .layer(layers::cors(&state))
-        .layer(layers::trace())
+        // Outside in: tracing, CORS, then JSON error bodies, which covers
+        // what the per-router stacks don't see: WebSocket upgrade rejections,
+        // SSE errors, and this router's own 404 when it runs alone.
+        .layer(
+            ServiceBuilder::new()
+                .layer(layers::trace())
+                .layer(layers::cors(&state))
+                .layer(error::JsonErrorsLayer {
+                    max_body_bytes: state.config().limits.max_body_bytes,
+                }),
+        )
         .with_state(state)
 }
 

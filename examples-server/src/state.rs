@@ -196,7 +196,7 @@ impl AppState {
     /// A cached `/api` response filed under `generation`, if caching is on.
     pub(crate) fn cached_response(
         &self,
-        key: &str,
+        key: &crate::rest::cache::CacheKey,
         generation: u64,
     ) -> Option<crate::rest::cache::Cached> {
         self.inner.responses.as_ref()?.get(key, generation)
@@ -204,7 +204,7 @@ impl AppState {
 
     pub(crate) fn cache_response(
         &self,
-        key: String,
+        key: crate::rest::cache::CacheKey,
         generation: u64,
         cached: crate::rest::cache::Cached,
     ) {

@@ -16,6 +16,18 @@ use axum::http::HeaderValue;
 /// by page, size, search and shape, so a busy site needs only a handful.
 const MAX_ENTRIES: usize = 1024;
 
+/// A normalised cacheable request: what was asked, not how it was spelled.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CacheKey {
+    List {
+        page: u64,
+        per_page: u32,
+        full: bool,
+        q: Option<String>,
+    },
+    Post(i64),
+}
+
 #[derive(Debug, Clone)]
 pub struct Cached {
     pub body: Bytes,
@@ -24,11 +36,11 @@ pub struct Cached {
 
 #[derive(Debug, Default)]
 pub struct ResponseCache {
-    entries: RwLock<HashMap<String, (u64, Cached)>>,
+    entries: RwLock<HashMap<CacheKey, (u64, Cached)>>,
 }
 
 impl ResponseCache {
-    pub fn get(&self, key: &str, generation: u64) -> Option<Cached> {
+    pub fn get(&self, key: &CacheKey, generation: u64) -> Option<Cached> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         match entries.get(key) {
             Some((g, cached)) if *g == generation => Some(cached.clone()),
@@ -36,7 +48,7 @@ impl ResponseCache {
         }
     }
 
-    pub fn put(&self, key: String, generation: u64, cached: Cached) {
+    pub fn put(&self, key: CacheKey, generation: u64, cached: Cached) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
             entries.clear();
@@ -56,9 +68,9 @@ mod tests {
             body: Bytes::from_static(b"[]"),
             etag: HeaderValue::from_static("W/\"1\""),
         };
-        cache.put("k".into(), 1, cached);
-        assert!(cache.get("k", 1).is_some());
-        assert!(cache.get("k", 2).is_none());
-        assert!(cache.get("other", 1).is_none());
+        cache.put(CacheKey::Post(1), 1, cached);
+        assert!(cache.get(&CacheKey::Post(1), 1).is_some());
+        assert!(cache.get(&CacheKey::Post(1), 2).is_none());
+        assert!(cache.get(&CacheKey::Post(2), 1).is_none());
     }
 }

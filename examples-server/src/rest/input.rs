@@ -5,6 +5,8 @@
 use std::hash::{DefaultHasher, Hasher};
 
 use axum::body::Bytes;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -156,12 +158,45 @@ pub fn etag_for(body: &[u8]) -> HeaderValue {
         .expect("hex ETag is a valid header value")
 }
 
+/// The request's `If-None-Match` values; extracting just these (instead of
+/// cloning the whole `HeaderMap`) keeps the cached read path allocation-free.
+#[derive(Debug, Default)]
+pub struct IfNoneMatch(Vec<HeaderValue>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfNoneMatch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(IfNoneMatch(
+            parts
+                .headers
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .cloned()
+                .collect(),
+        ))
+    }
+}
+
+impl IfNoneMatch {
+    /// Weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored; `*` matches.
+    fn hits(&self, etag: &str) -> bool {
+        let ours = etag.trim_start_matches("W/");
+        self.0
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+    }
+}
+
 /// A JSON 200 with its ETag, or an empty 304 when the client's
 /// `If-None-Match` already has it.
-pub fn json_with_etag(headers: &HeaderMap, body: Bytes, etag: HeaderValue) -> Response {
+pub fn json_with_etag(if_none_match: &IfNoneMatch, body: Bytes, etag: HeaderValue) -> Response {
     // no-cache: the browser may keep it but must revalidate, which is cheap.
     let cache = HeaderValue::from_static("no-cache");
-    if if_none_match_hits(headers, etag.to_str().unwrap_or_default()) {
+    if if_none_match.hits(etag.to_str().unwrap_or_default()) {
         return (
             StatusCode::NOT_MODIFIED,
             [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
@@ -181,18 +216,6 @@ pub fn json_with_etag(headers: &HeaderMap, body: Bytes, etag: HeaderValue) -> Re
         body,
     )
         .into_response()
-}
-
-/// Weak comparison (RFC 9110 §13.1.2): `W/` prefixes are ignored; `*` matches.
-fn if_none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
-    let ours = etag.trim_start_matches("W/");
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
 }
 
 #[cfg(test)]
@@ -260,12 +283,10 @@ mod tests {
 
     #[test]
     fn etags_match_weakly_and_in_lists() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::IF_NONE_MATCH,
-            HeaderValue::from_static("\"x\", \"abc\""),
-        );
-        assert!(if_none_match_hits(&h, "W/\"abc\""));
-        assert!(!if_none_match_hits(&h, "W/\"abd\""));
+        let inm = IfNoneMatch(vec![HeaderValue::from_static("\"x\", \"abc\"")]);
+        assert!(inm.hits("W/\"abc\""));
+        assert!(!inm.hits("W/\"abd\""));
+        assert!(IfNoneMatch(vec![HeaderValue::from_static("*")]).hits("W/\"q\""));
+        assert!(!IfNoneMatch::default().hits("W/\"q\""));
     }
 }

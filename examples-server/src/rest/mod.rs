@@ -24,8 +24,8 @@ use crate::layers::{api_stack, ClientIp};
 use crate::posts::{AuthorInfo, NewPost, Post, PostQuery};
 use crate::sse::hub::EventKind;
 use crate::state::AppState;
-use cache::Cached;
-use input::{etag_for, json_with_etag, merge_errors, Fields};
+use cache::{CacheKey, Cached};
+use input::{etag_for, json_with_etag, merge_errors, Fields, IfNoneMatch};
 
 /// Longest `?q=` search accepted.
 const MAX_QUERY_CHARS: usize = 200;
@@ -72,7 +72,7 @@ struct FullPost<'a> {
 async fn list_posts(
     State(state): State<AppState>,
     params: Result<Query<ListParams>, QueryRejection>,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
 ) -> Result<Response, AppError> {
     let Query(params) = params?;
     let page = params.page.unwrap_or(1);
@@ -103,13 +103,15 @@ async fn list_posts(
             "q must be at most {MAX_QUERY_CHARS} characters"
         )));
     }
-    let key = format!(
-        "list:{page}:{per_page}:{full}:{}",
-        q.as_deref().unwrap_or("")
-    );
+    let key = CacheKey::List {
+        page,
+        per_page,
+        full,
+        q: q.clone(),
+    };
     let generation = state.posts().store().generation();
     if let Some(cached) = state.cached_response(&key, generation) {
-        return Ok(json_with_etag(&headers, cached.body, cached.etag));
+        return Ok(json_with_etag(&if_none_match, cached.body, cached.etag));
     }
     let query = PostQuery {
         limit: per_page,
@@ -145,15 +147,21 @@ async fn list_posts(
         })
     };
     let body = body.map_err(|e| AppError::Internal(e.into()))?;
-    Ok(respond_and_cache(&state, &headers, key, generation, body))
+    Ok(respond_and_cache(
+        &state,
+        &if_none_match,
+        key,
+        generation,
+        body,
+    ))
 }
 
 /// Stores a freshly computed body under the generation read before the
 /// query, then answers with it.
 fn respond_and_cache(
     state: &AppState,
-    headers: &HeaderMap,
-    key: String,
+    if_none_match: &IfNoneMatch,
+    key: CacheKey,
     generation: u64,
     body: Vec<u8>,
 ) -> Response {
@@ -162,19 +170,19 @@ fn respond_and_cache(
         body: Bytes::from(body),
     };
     state.cache_response(key, generation, cached.clone());
-    json_with_etag(headers, cached.body, cached.etag)
+    json_with_etag(if_none_match, cached.body, cached.etag)
 }
 
 async fn get_post(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
-    headers: HeaderMap,
+    if_none_match: IfNoneMatch,
 ) -> Result<Response, AppError> {
     let Path(id) = id.map_err(|_| AppError::BadRequest("post id must be a whole number".into()))?;
-    let key = format!("post:{id}");
+    let key = CacheKey::Post(id);
     let generation = state.posts().store().generation();
     if let Some(cached) = state.cached_response(&key, generation) {
-        return Ok(json_with_etag(&headers, cached.body, cached.etag));
+        return Ok(json_with_etag(&if_none_match, cached.body, cached.etag));
     }
     let post = state
         .posts()
@@ -182,7 +190,13 @@ async fn get_post(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no post with id {id}")))?;
     let body = serde_json::to_vec(&post).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(respond_and_cache(&state, &headers, key, generation, body))
+    Ok(respond_and_cache(
+        &state,
+        &if_none_match,
+        key,
+        generation,
+        body,
+    ))
 }
 
 async fn create_post(
