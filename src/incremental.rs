@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::content::page::{output_file_for, Page};
 use crate::diagnostics::{Problem, Problems};
-use crate::render::views::pager_path;
+use crate::render::views::{pager_path, Summary};
 use crate::site::{render_markdown, Job, Site};
 use crate::slug::slugify;
 use crate::taxonomy;
@@ -86,6 +86,17 @@ impl Site {
         }
         if !problems.is_empty() {
             return Err(Problems(problems).into());
+        }
+
+        // The common case while writing: only the body changed. Nothing that lists the post
+        // shows anything different, so only the post itself (and the feed, which carries
+        // full content) is re-rendered; the cost does not grow with the site.
+        if let Some(jobs) = self.replace_in_place(changed, &mut fresh) {
+            return Ok(Update {
+                jobs,
+                removed: Vec::new(),
+                warnings,
+            });
         }
 
         // Everything checked: apply.
@@ -213,6 +224,38 @@ impl Ord for JobKey {
 }
 
 impl Site {
+    /// When every changed post still exists and looks the same in lists (title, URL, date,
+    /// description, taxonomies, reading time …), swaps the new pages in and returns the
+    /// jobs; otherwise leaves everything alone and returns `None`.
+    fn replace_in_place(&mut self, changed: &[PathBuf], fresh: &mut Vec<Page>) -> Option<Vec<Job>> {
+        if fresh.len() != changed.len() {
+            return None;
+        }
+        let listing =
+            |p: &Page| serde_json::to_string(&Summary::new(p, &self.base, &self.config)).ok();
+        let mut slots = Vec::with_capacity(fresh.len());
+        for page in fresh.iter() {
+            let i = self
+                .library
+                .pages
+                .iter()
+                .position(|p| p.source == page.source)?;
+            if listing(&self.library.pages[i])? != listing(page)? {
+                return None;
+            }
+            slots.push(i);
+        }
+        let mut jobs = Vec::new();
+        for (i, page) in slots.into_iter().zip(fresh.drain(..)) {
+            self.library.pages[i] = page;
+            jobs.push(Job::Post(i));
+            if i < self.config.feed_limit && !jobs.contains(&Job::Feed) {
+                jobs.push(Job::Feed);
+            }
+        }
+        Some(jobs)
+    }
+
     /// Re-reads the templates after one changed; the Markdown stays rendered. Every page
     /// is then re-rendered (`jobs()`), since any page may use the changed template.
     pub fn reload_templates(&mut self) -> Result<()> {

@@ -291,7 +291,9 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
             .push((format!("/{rel}"), Arc::<[u8]>::from(bytes)));
         Ok(())
     })?;
-    let mut files = Files::clone(&state.files.read().expect("files lock"));
+    let mut guard_files = state.files.write().expect("files lock");
+    // Copies the map only if a request is holding the old one right now.
+    let files = Arc::make_mut(&mut guard_files);
     for rel in removed {
         files.remove(&format!("/{rel}"));
     }
@@ -301,7 +303,6 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         }
     }
     files.extend(written.into_inner().expect("written lock"));
-    *state.files.write().expect("files lock") = Arc::new(files);
     Ok(how)
 }
 
