@@ -5,6 +5,8 @@ mod common;
 
 mod chat;
 mod graphql;
+mod graphql_ws;
 mod lifecycle;
 mod rest;
+mod rest_writes;
 mod sse;
