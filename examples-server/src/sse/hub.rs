@@ -1,6 +1,6 @@
 //! The news hub behind `/sse/news`: stores each event, keeps the newest ones
-//! in a ring buffer for `Last-Event-ID` resume, and fans them out. Knows
-//! nothing about HTTP.
+//! in a ring buffer for `Last-Event-ID` resume, and fans them out as ready
+//! `text/event-stream` frames. Knows nothing about HTTP.
 //!
 //! Ordering guarantee: an event is stored, pushed to the ring and broadcast
 //! while the database writer lock is held, so ids reach every subscriber in
@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
 use futures_util::stream::{self, Stream};
 use serde::Serialize;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -52,20 +53,30 @@ pub struct NewsEvent {
     pub ts: u64,
 }
 
-/// An event as kept and broadcast: serialised once, however many
-/// subscribers it goes to.
+/// An event as kept and broadcast: rendered once, however many subscribers
+/// it goes to (each gets a reference-counted copy of the same bytes).
 #[derive(Debug)]
 pub struct Published {
     pub event: NewsEvent,
-    /// The event as JSON, the SSE `data:` line.
-    pub data: String,
+    /// The complete `text/event-stream` frame: `id:`, `event:`, `data:` and
+    /// the blank line that dispatches it.
+    pub frame: Bytes,
 }
 
 impl Published {
     fn new(event: NewsEvent) -> Arc<Published> {
-        // Strings and integers only: serialising cannot fail.
+        // Strings and integers only: serialising cannot fail, and JSON
+        // escapes newlines, so `data` is a single line as SSE requires.
         let data = serde_json::to_string(&event).unwrap_or_default();
-        Arc::new(Published { event, data })
+        let frame = format!(
+            "id: {}\nevent: {}\ndata: {data}\n\n",
+            event.id,
+            event.kind.as_str()
+        );
+        Arc::new(Published {
+            event,
+            frame: Bytes::from(frame),
+        })
     }
 }
 
@@ -261,6 +272,22 @@ mod tests {
         }
         let ids: Vec<u64> = s.by_ref().take(4).map(|e| e.event.id).collect().await;
         assert_eq!(ids, [7, 8, 9, 10], "the four newest survive in the ring");
+    }
+
+    #[tokio::test]
+    async fn frames_are_complete_event_stream_events() {
+        let hub = hub(4).await;
+        let e = hub
+            .publish(EventKind::Notify, "Hi".into(), "line\nbreak".into())
+            .await
+            .unwrap();
+        let mut s = Box::pin(hub.subscribe(Some(0)));
+        let frame = s.next().await.unwrap().frame.clone();
+        let expected = format!(
+            "id: 1\nevent: notify\ndata: {{\"id\":1,\"kind\":\"notify\",\"title\":\"Hi\",\"body\":\"line\\nbreak\",\"ts\":{}}}\n\n",
+            e.ts
+        );
+        assert_eq!(std::str::from_utf8(&frame).unwrap(), expected);
     }
 
     #[tokio::test]
