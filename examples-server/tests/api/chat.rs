@@ -335,3 +335,40 @@ async fn websockets_from_foreign_origins_are_refused() {
     .await
     .is_ok());
 }
+
+#[tokio::test]
+async fn clients_that_vanish_without_a_close_frame_leave_the_room() {
+    let server = TestServer::start().await;
+    let mut watcher = join(&server, "gone", "watcher").await;
+    let vanishing = ws_connect(&server.ws_url("/ws/chat?room=gone&name=vanishing")).await;
+    assert_eq!(recv_type(&mut watcher, "join").await["name"], "vanishing");
+    // Drop the TCP connection mid-stream: no close handshake.
+    drop(vanishing.into_inner());
+    let left = recv_type(&mut watcher, "leave").await;
+    assert_eq!(left["name"], "vanishing");
+    say(&mut watcher, "still fine").await;
+    assert_eq!(
+        recv_type(&mut watcher, "message").await["text"],
+        "still fine"
+    );
+}
+
+#[tokio::test]
+async fn connections_past_the_limit_get_503() {
+    let server = TestServer::start_with(|c| c.limits.max_websockets = 1).await;
+    let _first = join(&server, "full", "first").await;
+    let err = ws_connect_with(&server.ws_url("/ws/chat?room=full&name=second"), &[])
+        .await
+        .unwrap_err();
+    let tokio_tungstenite::tungstenite::Error::Http(response) = err else {
+        panic!("{err}")
+    };
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: serde_json::Value =
+        serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["error"],
+        "too many WebSocket connections, try again later"
+    );
+}

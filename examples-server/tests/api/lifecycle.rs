@@ -154,12 +154,28 @@ async fn graceful_shutdown_finishes_requests_and_closes_streams() {
 }
 
 #[tokio::test]
-async fn new_connections_during_shutdown_get_503() {
+async fn requests_during_shutdown_get_503() {
+    use tower::ServiceExt;
     let server = TestServer::start().await;
     server.state.shutdown();
-    // The listener may already be closed; if it still answers, it must say 503.
-    if let Ok(response) = http().get(server.url("/healthz")).send().await {
-        assert_eq!(response.status(), 503);
+    // Straight into the router: the listener is already closing, but an
+    // embedding server or a kept-alive connection can still reach it.
+    let app = examples_server::app(server.state.clone());
+    for path in ["/healthz", "/sse/news"] {
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        assert_eq!(response.headers()["retry-after"], "2");
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("shutting down"),
+            "{body}"
+        );
     }
 }
 

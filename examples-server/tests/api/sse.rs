@@ -220,3 +220,32 @@ async fn event_ids_and_replay_survive_a_restart() {
     let next = notify(&server, "after restart").await;
     assert_eq!(next, after_before + 1, "ids keep increasing");
 }
+
+#[tokio::test]
+async fn subscribers_past_the_limit_get_503() {
+    let server = TestServer::start_with(|c| c.limits.max_sse_subscribers = 1).await;
+    let first = SseClient::connect(&server.url("/sse/news"), None).await;
+    assert_eq!(first.status, 200);
+    let (status, body) = json(http().get(server.url("/sse/news")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body),
+        (
+            503,
+            json!({ "error": "too many event-stream subscribers, try again later" })
+        )
+    );
+    // The slot is released when the first subscriber goes away.
+    drop(first);
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let again = SseClient::connect(&server.url("/sse/news"), None).await;
+        if again.status == 200 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot was never released"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
