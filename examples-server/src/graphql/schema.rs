@@ -67,9 +67,16 @@ fn store_error(err: StoreError) -> Error {
     }
 }
 
-fn page_size(ctx: &Context<'_>, limit: i32) -> u32 {
+/// Default page size, also what an explicit `null` limit means.
+const DEFAULT_LIMIT: i32 = 10;
+
+/// Arguments are nullable with defaults, as in the documented schema
+/// (`limit: Int = 10`), so an explicit `null` gets the default too.
+fn page_size(ctx: &Context<'_>, limit: Option<i32>) -> u32 {
     let max = ctx.data_unchecked::<MaxPage>().0;
-    u32::try_from(limit).unwrap_or(0).min(max)
+    u32::try_from(limit.unwrap_or(DEFAULT_LIMIT))
+        .unwrap_or(0)
+        .min(max)
 }
 
 fn count(n: u64) -> i32 {
@@ -83,17 +90,17 @@ impl QueryRoot {
     /// Posts, newest first. `q` searches author, title and body.
     // A list's cost grows with its length, so nested lists of 50 add up fast
     // and hit the complexity limit instead of the database.
-    #[graphql(complexity = "1 + (limit.max(1) as usize) * child_complexity")]
+    #[graphql(complexity = "1 + (limit.unwrap_or(10).max(1) as usize) * child_complexity")]
     async fn posts(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10, validator(minimum = 0, maximum = 50))] limit: i32,
-        #[graphql(default = 0, validator(minimum = 0))] offset: i32,
+        #[graphql(default = 10, validator(minimum = 0, maximum = 50))] limit: Option<i32>,
+        #[graphql(default = 0, validator(minimum = 0))] offset: Option<i32>,
         #[graphql(validator(chars_max_length = 200))] q: Option<String>,
     ) -> Result<PostPage> {
         let query = PostQuery {
             limit: page_size(ctx, limit),
-            offset: u64::try_from(offset).unwrap_or(0),
+            offset: u64::try_from(offset.unwrap_or(0)).unwrap_or(0),
             q: q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
         };
         let page = ctx
@@ -218,11 +225,11 @@ impl Author {
     }
 
     /// This author's posts, newest first.
-    #[graphql(complexity = "1 + (limit.max(1) as usize) * child_complexity")]
+    #[graphql(complexity = "1 + (limit.unwrap_or(10).max(1) as usize) * child_complexity")]
     async fn posts(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10, validator(minimum = 0, maximum = 50))] limit: i32,
+        #[graphql(default = 10, validator(minimum = 0, maximum = 50))] limit: Option<i32>,
     ) -> Result<Vec<PostObject>> {
         let posts = ctx
             .data_unchecked::<Posts>()

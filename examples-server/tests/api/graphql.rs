@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 
-const GQL_RESPONSE: &str = "application/graphql-response+json";
+pub(crate) const GQL_RESPONSE: &str = "application/graphql-response+json";
 
 pub(crate) async fn gql(
     server: &TestServer,
@@ -29,7 +29,7 @@ pub(crate) async fn gql(
     (status, content_type, body)
 }
 
-async fn query(server: &TestServer, q: &str) -> Value {
+pub(crate) async fn query(server: &TestServer, q: &str) -> Value {
     let (status, content_type, body) = gql(server, Some(GQL_RESPONSE), q, json!({})).await;
     assert_eq!(status, 200, "{body}");
     assert!(content_type.starts_with(GQL_RESPONSE));
@@ -357,59 +357,6 @@ async fn get_runs_queries_but_not_mutations() {
         .unwrap();
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "POST");
-}
-
-#[tokio::test]
-async fn full_introspection_works_despite_the_depth_limit() {
-    let server = TestServer::start().await;
-    // The query GraphiQL sends (ofType nested 9 deep).
-    let introspection = r#"query IntrospectionQuery {
-      __schema {
-        queryType { name } mutationType { name } subscriptionType { name }
-        types { ...FullType }
-        directives { name description locations args { ...InputValue } }
-      }
-    }
-    fragment FullType on __Type {
-      kind name description
-      fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
-      inputFields { ...InputValue }
-      interfaces { ...TypeRef }
-      enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-      possibleTypes { ...TypeRef }
-    }
-    fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-    fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType {
-      kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } }"#;
-    let data = query(&server, introspection).await;
-    assert_eq!(data["__schema"]["queryType"]["name"], "Query");
-    assert_eq!(data["__schema"]["subscriptionType"]["name"], "Subscription");
-    let post = data["__schema"]["types"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "Post")
-        .unwrap();
-    let fields: Vec<&str> = post["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        ["id", "title", "body", "tags", "createdAt", "author"]
-    );
-
-    // Mixing data into an introspection query gets no exemption.
-    let fragments = &introspection[introspection.find("fragment FullType").unwrap()..];
-    let mixed =
-        format!("query {{ posts {{ total }} __schema {{ types {{ ...FullType }} }} }} {fragments}");
-    let (status, _, body) = gql(&server, Some(GQL_RESPONSE), &mixed, json!({})).await;
-    assert_eq!(
-        (status, body["errors"][0]["message"].as_str()),
-        (400, Some("Query is nested too deep."))
-    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod common;
 
 mod chat;
 mod graphql;
+mod graphql_schema;
 mod graphql_ws;
 mod lifecycle;
 mod rest;
