@@ -425,3 +425,28 @@ async fn over_fetch_pair_moves_the_same_titles_in_fewer_bytes() {
         rest.len()
     );
 }
+
+#[tokio::test]
+async fn delay_ms_applies_to_graphql_posts_only() {
+    let server = TestServer::start().await;
+    let started = std::time::Instant::now();
+    let response = http()
+        .post(server.url("/graphql?delay_ms=200"))
+        .json(&json!({ "query": "{ tags { name } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-delay-ms"], "200");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(200));
+    let page = http()
+        .get(server.url("/graphql?delay_ms=200"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers().get("x-delay-ms").is_none(),
+        "the explorer page is not delayed"
+    );
+}
