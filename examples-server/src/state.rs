@@ -54,7 +54,9 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     /// Opens and migrates the database, loads the event buffer and starts the
-    /// news ticker (if enabled). Must run inside a tokio runtime.
+    /// background tasks (the news ticker if enabled, and the watcher for other
+    /// processes writing to the database file). Must run inside a tokio
+    /// runtime; the tasks run until [`AppState::shutdown`] or the runtime ends.
     pub async fn new(config: &Config) -> anyhow::Result<AppState> {
         // The address is `bind`'s business: an embedding server binds its own.
         config.validate_settings()?;
