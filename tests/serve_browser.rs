@@ -84,3 +84,65 @@ async fn an_open_page_follows_edits_on_disk() -> anyhow::Result<()> {
     server.await??;
     result
 }
+
+/// With an empty `examples.url`, widgets talk to the page's own origin: what
+/// `wirebook serve` provides by mounting the examples server beside the site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_work_same_origin_under_serve() -> anyhow::Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let dir = tempfile::tempdir()?;
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("posts"))?;
+    std::fs::write(root.join("wirebook.toml"), "[examples]\nurl = \"\"\n")?;
+    std::fs::write(
+        root.join("posts/2025-01-01-demo.md"),
+        "---\ntitle: Demo\n---\n\n```demo ajax\n```\n\n```demo sse\n```\n",
+    )?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let opts = wirebook::serve::ServeOptions {
+        root: root.clone(),
+        bind: [127, 0, 0, 1].into(),
+        port: 0,
+        drafts: false,
+        examples: true,
+        open: false,
+        poll: false,
+        examples_db: None,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
+        let _ = stopped.await;
+    }));
+    let client = driver
+        .session(Viewport::Desktop, &dir.path().join("profile"))
+        .await?;
+    let result = async {
+        client.goto(&format!("{base}/2025/01/01/demo/")).await?;
+        let meta = js(
+            &client,
+            "return document.querySelector('meta[name=\"wirebook:examples\"]').content",
+            vec![],
+        )
+        .await?;
+        assert_eq!(meta, json!(""));
+        for kind in ["ajax", "sse"] {
+            browser::show(&client, kind).await?;
+            if kind == "sse" {
+                let _ = browser::click(&client, &browser::demo("sse"), "Connect").await;
+            }
+            browser::wait_state(&client, kind, "connected", Duration::from_secs(15)).await?;
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if result.is_err() {
+        let _ = browser::screenshot(&client, "body", "serve-same-origin-failure").await;
+    }
+    client.close().await?;
+    stop.send(()).ok();
+    server.await??;
+    result
+}
