@@ -89,6 +89,17 @@ async fn an_open_page_follows_edits_on_disk() -> anyhow::Result<()> {
 /// `wirebook serve` provides by mounting the examples server beside the site.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn widgets_work_same_origin_under_serve() -> anyhow::Result<()> {
+    same_origin(true, "connected").await
+}
+
+/// `serve --no-examples`: the site's own 404 answers /api, and the widgets say the examples
+/// server is not there (not a CORS problem, not "connected").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_say_offline_under_serve_without_examples() -> anyhow::Result<()> {
+    same_origin(false, "offline").await
+}
+
+async fn same_origin(examples: bool, expect: &str) -> anyhow::Result<()> {
     let Some(driver) = Driver::start().await? else {
         return Ok(());
     };
@@ -107,7 +118,7 @@ async fn widgets_work_same_origin_under_serve() -> anyhow::Result<()> {
         bind: [127, 0, 0, 1].into(),
         port: 0,
         drafts: false,
-        examples: true,
+        examples,
         open: false,
         poll: false,
         examples_db: None,
@@ -133,7 +144,7 @@ async fn widgets_work_same_origin_under_serve() -> anyhow::Result<()> {
             if kind == "sse" {
                 let _ = browser::click(&client, &browser::demo("sse"), "Connect").await;
             }
-            browser::wait_state(&client, kind, "connected", Duration::from_secs(15)).await?;
+            browser::wait_state(&client, kind, expect, Duration::from_secs(15)).await?;
         }
         anyhow::Ok(())
     }

@@ -229,6 +229,10 @@
     } catch {
       return new DemoError("offline", offlineMessage(url));
     }
+    if (new URL(probe).origin === location.origin) {
+      // Same origin: CORS cannot be the reason; nothing serves the endpoint here.
+      return new DemoError("offline", offlineMessage(url));
+    }
     return new DemoError("cors",
       `The examples server at ${new URL(probe).origin} answered, but its CORS policy does not ` +
       `allow this page's origin (${location.origin}), so the browser hid the response. ` +
@@ -456,6 +460,10 @@
         try {
           const res = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(5000) });
           await res.arrayBuffer();
+          // Something answered, but not the examples server (e.g. the site's own 404 page
+          // when a static host, or `wirebook serve --no-examples`, has no /api).
+          const json = (res.headers.get("content-type") || "").includes("json");
+          if (!json) return new DemoError("offline", offlineMessage(url));
           return null;
         } catch {
           return diagnose(url);
@@ -533,6 +541,10 @@
         const rec = await exchange({ ...opts, timeoutMs: 10000 + this.delay });
         pending.replaceWith(this.timelineItem(rec));
         this.show(rec);
+        if (rec.json === undefined && rec.status >= 400) {
+          // Not the examples server: something else (a static host's 404 page) answered.
+          throw new DemoError("offline", offlineMessage(opts.url));
+        }
         this.setState("connected");
         return rec;
       } catch (err) {
