@@ -409,8 +409,9 @@ pub fn highlight_block(
     out
 }
 
-fn attr(s: &str) -> String {
-    let mut out = String::new();
+/// [`escape_into`] for a fresh string (attribute values).
+pub fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     escape_into(&mut out, s);
     out
 }

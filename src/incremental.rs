@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::content::library::permalink_clash;
 use crate::content::page::{output_file_for, Page};
 use crate::diagnostics::{Problem, Problems};
 use crate::render::views::{pager_path, Summary};
@@ -51,19 +52,9 @@ impl Site {
                 Err(p) => problems.extend(p),
             }
         }
-        let layouts = self.renderer.layouts();
+        problems.extend(self.renderer.check_layouts(fresh.iter()));
         let changed_set: HashSet<&PathBuf> = changed.iter().collect();
         for page in &fresh {
-            if !layouts.contains(&page.layout) {
-                problems.push(Problem::new(
-                    &page.source,
-                    format!(
-                        "unknown layout `{}` (available: {})",
-                        page.layout,
-                        layouts.join(", ")
-                    ),
-                ));
-            }
             let unchanged = self
                 .library
                 .pages
@@ -74,14 +65,7 @@ impl Site {
                 .chain(other_fresh)
                 .find(|other| other.path == page.path);
             if let Some(other) = clash {
-                problems.push(Problem::new(
-                    &page.source,
-                    format!(
-                        "permalink {} is also used by {}; set a different `slug` or `permalink`",
-                        page.path,
-                        other.source.display()
-                    ),
-                ));
+                problems.push(permalink_clash(page, &other.source));
             }
         }
         if !problems.is_empty() {
@@ -135,9 +119,7 @@ impl Site {
             touched_terms.extend(page.tags.iter().map(|t| (1, slugify(t))));
             self.library.pages.push(page);
         }
-        self.library
-            .pages
-            .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.source.cmp(&b.source)));
+        self.library.sort();
         self.taxonomies = taxonomy::collect(&self.library);
 
         let mut jobs: BTreeSet<JobKey> = BTreeSet::new();
@@ -260,23 +242,7 @@ impl Site {
     /// is then re-rendered (`jobs()`), since any page may use the changed template.
     pub fn reload_templates(&mut self) -> Result<()> {
         let renderer = crate::render::Renderer::new(&self.root)?;
-        let layouts = renderer.layouts();
-        let problems: Vec<Problem> = self
-            .library
-            .pages
-            .iter()
-            .filter(|p| !layouts.contains(&p.layout))
-            .map(|p| {
-                Problem::new(
-                    &p.source,
-                    format!(
-                        "unknown layout `{}` (available: {})",
-                        p.layout,
-                        layouts.join(", ")
-                    ),
-                )
-            })
-            .collect();
+        let problems = renderer.check_layouts(self.library.pages.iter());
         if !problems.is_empty() {
             return Err(Problems(problems).into());
         }

@@ -12,7 +12,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::diagnostics::Problem;
-use crate::highlight::{self, FenceOptions};
+use crate::highlight::{self, attr, FenceOptions};
 use crate::slug::{heading_id, IdSet};
 use crate::widgets;
 
@@ -318,12 +318,6 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 /// Words for reading time: whitespace-separated tokens (a Korean eojeol counts as one word).
 fn count_words(text: &str) -> usize {
     text.split_whitespace().count()
-}
-
-fn attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    highlight::escape_into(&mut out, s);
-    out
 }
 
 /// `# ** 📌 Title **` is bold to kramdown (Jekyll) but literal asterisks to CommonMark,

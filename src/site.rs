@@ -112,19 +112,7 @@ impl Site {
         let t = Instant::now();
         let renderer = Renderer::new(root)?;
         tracing::debug!("templates in {:?}", t.elapsed());
-        let layouts = renderer.layouts();
-        for page in &library.pages {
-            if !layouts.contains(&page.layout) {
-                problems.push(Problem::new(
-                    &page.source,
-                    format!(
-                        "unknown layout `{}` (available: {})",
-                        page.layout,
-                        layouts.join(", ")
-                    ),
-                ));
-            }
-        }
+        problems.extend(renderer.check_layouts(library.pages.iter()));
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             for w in &warnings {
@@ -157,11 +145,8 @@ impl Site {
 
     /// Every file the site consists of, rendered in parallel and handed to `sink`.
     pub fn render_all(&self, sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync)) -> Result<usize> {
-        let site = self.site_value();
         let jobs = self.jobs();
-        jobs.par_iter()
-            .map(|job| self.render_job(job, &site, sink))
-            .collect::<Result<Vec<()>>>()?;
+        self.render_jobs(&jobs, sink)?;
         for (name, bytes) in &self.assets {
             sink(&format!("assets/{name}"), bytes)?;
         }

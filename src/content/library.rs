@@ -67,26 +67,26 @@ impl Library {
         }
         let now = chrono::Utc::now();
         pages.retain(|p| include_drafts || p.is_published(now));
-        pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.source.cmp(&b.source)));
+        let mut library = Library { pages };
+        library.sort();
 
         let mut seen: HashMap<&str, &Path> = HashMap::new();
-        for p in &pages {
+        for p in &library.pages {
             if let Some(other) = seen.insert(p.path.as_str(), &p.source) {
-                problems.push(Problem::new(
-                    &p.source,
-                    format!(
-                        "permalink {} is also used by {}; set a different `slug` or `permalink`",
-                        p.path,
-                        other.display()
-                    ),
-                ));
+                problems.push(permalink_clash(p, other));
             }
         }
         LoadResult {
-            library: Library { pages },
+            library,
             warnings,
             problems,
         }
+    }
+
+    /// Newest first; ties by source path, so the order is stable across builds.
+    pub fn sort(&mut self) {
+        self.pages
+            .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.source.cmp(&b.source)));
     }
 
     /// The post before (older) and after (newer) the one at `index`.
@@ -95,4 +95,16 @@ impl Library {
         let newer = index.checked_sub(1).and_then(|i| self.pages.get(i));
         (older, newer)
     }
+}
+
+/// Two posts would be written to the same URL.
+pub fn permalink_clash(page: &Page, other: &Path) -> Problem {
+    Problem::new(
+        &page.source,
+        format!(
+            "permalink {} is also used by {}; set a different `slug` or `permalink`",
+            page.path,
+            other.display()
+        ),
+    )
 }

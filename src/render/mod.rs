@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use tera::Tera;
 
+use crate::content::page::Page;
+use crate::diagnostics::Problem;
 use crate::theme;
 
 /// Templates that are not post layouts (a post cannot say `layout: index`).
@@ -79,6 +81,24 @@ impl Renderer {
             .collect();
         names.sort();
         names
+    }
+
+    /// A problem for each page whose `layout` names no template.
+    pub fn check_layouts<'a>(&self, pages: impl Iterator<Item = &'a Page>) -> Vec<Problem> {
+        let layouts = self.layouts();
+        pages
+            .filter(|p| !layouts.contains(&p.layout))
+            .map(|p| {
+                Problem::new(
+                    &p.source,
+                    format!(
+                        "unknown layout `{}` (available: {})",
+                        p.layout,
+                        layouts.join(", ")
+                    ),
+                )
+            })
+            .collect()
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
