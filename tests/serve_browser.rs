@@ -18,6 +18,32 @@ fn post(title: &str, marker: &str) -> String {
     format!("---\ntitle: \"{title}\"\n---\n\n<p id=\"marker\">{marker}</p>\n\n{filler}")
 }
 
+type Server = tokio::task::JoinHandle<anyhow::Result<()>>;
+
+/// Starts `serve` over `root` on 127.0.0.1:0; send on the returned channel to stop it.
+async fn serve(
+    root: &std::path::Path,
+    examples: bool,
+) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>, Server)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let opts = wirebook::serve::ServeOptions {
+        root: root.to_path_buf(),
+        bind: [127, 0, 0, 1].into(),
+        port: 0,
+        drafts: false,
+        examples,
+        open: false,
+        poll: false,
+        examples_db: None,
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
+        let _ = stopped.await;
+    }));
+    Ok((base, stop, server))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_page_follows_edits_on_disk() -> anyhow::Result<()> {
     let Some(driver) = Driver::start().await? else {
@@ -29,22 +55,7 @@ async fn an_open_page_follows_edits_on_disk() -> anyhow::Result<()> {
     let file = root.join("posts/2025-01-01-live.md");
     std::fs::write(&file, post("Live", "before"))?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let opts = wirebook::serve::ServeOptions {
-        root: root.clone(),
-        bind: [127, 0, 0, 1].into(),
-        port: 0,
-        drafts: false,
-        examples: false,
-        open: false,
-        poll: false,
-        examples_db: None,
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
-        let _ = stopped.await;
-    }));
+    let (base, stop, server) = serve(&root, false).await?;
 
     let client = driver
         .session(Viewport::Desktop, &dir.path().join("profile"))
@@ -111,22 +122,7 @@ async fn same_origin(examples: bool, expect: &str) -> anyhow::Result<()> {
         root.join("posts/2025-01-01-demo.md"),
         "---\ntitle: Demo\n---\n\n```demo ajax\n```\n\n```demo sse\n```\n",
     )?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let opts = wirebook::serve::ServeOptions {
-        root: root.clone(),
-        bind: [127, 0, 0, 1].into(),
-        port: 0,
-        drafts: false,
-        examples,
-        open: false,
-        poll: false,
-        examples_db: None,
-    };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
-        let _ = stopped.await;
-    }));
+    let (base, stop, server) = serve(&root, examples).await?;
     let client = driver
         .session(Viewport::Desktop, &dir.path().join("profile"))
         .await?;
