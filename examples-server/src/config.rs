@@ -8,13 +8,16 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Where the SQLite database lives.
+/// Where posts and events are stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DbLocation {
-    /// A private in-memory database: nothing survives a restart (tests, demos).
+    /// A private in-memory SQLite database: nothing survives a restart (tests, demos).
     Memory,
-    /// A database file, created (with its parent directory) and migrated on start.
+    /// A SQLite file, created (with its parent directory) and migrated on start.
     File(PathBuf),
+    /// A PostgreSQL database (`postgres://user:pass@host/db`), migrated on
+    /// start; for several instances sharing one data set.
+    Postgres(String),
 }
 
 impl DbLocation {
@@ -139,6 +142,9 @@ pub struct Config {
     pub seed: bool,
     /// Serve repeated `GET /api/posts…` from memory until the next write.
     pub cache_responses: bool,
+    /// `redis://…`: carry chat, SSE events and new-post notices between
+    /// instances through Redis pub/sub. `None` keeps them in-process.
+    pub redis_url: Option<String>,
     pub limits: Limits,
 }
 
@@ -153,6 +159,7 @@ impl Default for Config {
             news_interval: Duration::from_secs(15),
             seed: true,
             cache_responses: true,
+            redis_url: None,
             limits: Limits::default(),
         }
     }

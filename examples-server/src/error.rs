@@ -103,8 +103,23 @@ impl IntoResponse for AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Busy => AppError::Unavailable(err.to_string()),
+            StoreError::Busy | StoreError::Unavailable(_) => AppError::Unavailable(err.to_string()),
             other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::broker::RelayDown> for AppError {
+    fn from(err: crate::broker::RelayDown) -> Self {
+        AppError::Unavailable(err.to_string())
+    }
+}
+
+impl From<crate::sse::hub::PublishError> for AppError {
+    fn from(err: crate::sse::hub::PublishError) -> Self {
+        match err {
+            crate::sse::hub::PublishError::Store(err) => err.into(),
+            crate::sse::hub::PublishError::Relay(err) => err.into(),
         }
     }
 }

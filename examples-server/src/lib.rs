@@ -18,6 +18,7 @@
 //! # }
 //! ```
 
+pub mod broker;
 pub mod config;
 pub mod error;
 pub mod graphql;
@@ -52,6 +53,7 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .merge(rest::router(&state))
         .merge(ws::router())
         .merge(sse::router())
@@ -123,14 +125,56 @@ pub async fn serve(
     Ok(())
 }
 
+/// Liveness: 200 while the process runs (503 once it is shutting down),
+/// with the state of each backend for humans and dashboards.
 async fn healthz(State(state): State<AppState>) -> Result<impl IntoResponse, AppError> {
     if state.is_shutting_down() {
         return Err(AppError::Unavailable("shutting down".into()));
     }
-    state
-        .posts()
-        .store()
-        .read(|conn| conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
-        .await?;
-    Ok((StatusCode::OK, Json(json!({ "status": "ok" }))))
+    let (_, report) = backends(&state).await;
+    Ok((StatusCode::OK, Json(report)))
+}
+
+/// Readiness: 200 only when every backend answers, else 503 with the same
+/// report, so a load balancer sends readers elsewhere during an outage.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let (ready, mut report) = backends(&state).await;
+    let ready = ready && !state.is_shutting_down();
+    if !ready {
+        report["status"] = json!("unavailable");
+    }
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report))
+}
+
+/// `{"status":"ok","store":{"kind":"sqlite","ok":true},"broker":{…}}`.
+async fn backends(state: &AppState) -> (bool, serde_json::Value) {
+    let store = state.posts().store();
+    let store_report = match store.ping().await {
+        Ok(()) => json!({ "kind": store.kind(), "ok": true }),
+        Err(err) => json!({ "kind": store.kind(), "ok": false, "error": err.to_string() }),
+    };
+    let broker_report = match state.relay() {
+        None => json!({ "kind": "in-process", "ok": true }),
+        Some(relay) => match relay.check().await {
+            Ok(()) => json!({ "kind": "redis", "ok": true, "reconnects": relay.reconnects() }),
+            Err(err) => json!({
+                "kind": "redis",
+                "ok": false,
+                "error": err.to_string(),
+                "reconnects": relay.reconnects(),
+            }),
+        },
+    };
+    let ok = store_report["ok"] == true && broker_report["ok"] == true;
+    let report = json!({
+        "status": if ok { "ok" } else { "degraded" },
+        "store": store_report,
+        "broker": broker_report,
+    });
+    (ok, report)
 }

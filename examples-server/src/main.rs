@@ -33,8 +33,29 @@ struct Cli {
     db: Option<PathBuf>,
 
     /// Keep the database in memory: nothing survives a restart.
-    #[arg(long, env = "EXAMPLES_MEMORY")]
+    #[arg(long, env = "EXAMPLES_MEMORY", conflicts_with = "database_url")]
     memory: bool,
+
+    /// Store posts and events in PostgreSQL instead of SQLite (postgres://user:pass@host/db),
+    /// so several instances share one data set. Tables are created on start.
+    #[arg(
+        long,
+        env = "EXAMPLES_DATABASE_URL",
+        value_name = "URL",
+        conflicts_with = "db",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+
+    /// Carry chat, SSE events and GraphQL subscriptions between instances through Redis
+    /// pub/sub (redis://host:6379/). Without it they stay inside this process.
+    #[arg(
+        long,
+        env = "EXAMPLES_REDIS_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    redis_url: Option<String>,
 
     /// Also allow browser pages from this origin (e.g. https://you.github.io); repeatable,
     /// comma-separated in the environment. `scheme://host:*` allows any port, `*` any origin.
@@ -78,11 +99,13 @@ impl From<Cli> for Config {
     fn from(cli: Cli) -> Config {
         Config {
             addr: cli.addr,
-            db: match (cli.memory, cli.db) {
-                (true, _) => DbLocation::Memory,
-                (false, Some(path)) => DbLocation::File(path),
-                (false, None) => DbLocation::default_file(),
+            db: match (cli.database_url, cli.memory, cli.db) {
+                (Some(url), _, _) => DbLocation::Postgres(url),
+                (None, true, _) => DbLocation::Memory,
+                (None, false, Some(path)) => DbLocation::File(path),
+                (None, false, None) => DbLocation::default_file(),
             },
+            redis_url: cli.redis_url,
             allow_origins: cli.allow_origins,
             allow_any_host: cli.allow_any_host,
             admin_token: cli.admin_token,
@@ -137,6 +160,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
     match &config.db {
         DbLocation::Memory => tracing::info!("database: in memory"),
         DbLocation::File(path) => tracing::info!(path = %path.display(), "database"),
+        DbLocation::Postgres(url) => {
+            tracing::info!(url = %examples_server::store::redact(url), "database: PostgreSQL");
+        }
+    }
+    if let Some(url) = &config.redis_url {
+        tracing::info!(url = %examples_server::store::redact(url), "broker: Redis");
     }
     examples_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");

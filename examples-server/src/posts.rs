@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::broker::RedisBroker;
 use crate::store::{Store, StoreError};
 
 /// A stored post, as REST and GraphQL return it.
@@ -158,32 +159,45 @@ pub enum AddPostError {
 /// The post service: the store plus the feed of newly added posts.
 #[derive(Clone)]
 pub struct Posts {
-    store: Arc<Store>,
+    store: Store,
     added: broadcast::Sender<Post>,
+    /// With Redis, new posts are announced through it, and its listener
+    /// feeds `added` on every instance, this one included.
+    relay: Option<Arc<RedisBroker>>,
 }
 
 impl Posts {
-    pub fn new(store: Arc<Store>) -> Self {
+    pub fn new(store: Store, relay: Option<Arc<RedisBroker>>) -> Self {
         // Subscribers that fall 64 posts behind skip ahead; a new-post feed
         // is a notification, not a log.
         let (added, _) = broadcast::channel(64);
-        Posts { store, added }
+        Posts {
+            store,
+            added,
+            relay,
+        }
     }
 
-    pub fn store(&self) -> &Arc<Store> {
+    pub fn store(&self) -> &Store {
         &self.store
     }
 
     /// Validates, stores and announces a post.
     pub async fn add(&self, post: NewPost) -> Result<Post, AddPostError> {
         let post = post.validate().map_err(AddPostError::Invalid)?;
-        let created_at = now_rfc3339();
-        let stored = self
-            .store
-            .write(move |conn| crate::store::insert_post(conn, &post, &created_at))
-            .await?;
-        // No receivers is the normal case when nobody subscribed.
-        let _ = self.added.send(stored.clone());
+        let stored = self.store.insert(post, now_rfc3339()).await?;
+        match &self.relay {
+            None => {
+                // No receivers is the normal case when nobody subscribed.
+                let _ = self.added.send(stored.clone());
+            }
+            Some(relay) => {
+                // The post is stored; only the live notice is lost.
+                if let Err(err) = relay.publish_post(&stored).await {
+                    tracing::warn!(id = stored.id, error = %err, "cannot announce a new post");
+                }
+            }
+        }
         Ok(stored)
     }
 
@@ -192,10 +206,13 @@ impl Posts {
         self.added.subscribe()
     }
 
+    /// Where the Redis listener delivers announced posts.
+    pub(crate) fn added_sender(&self) -> broadcast::Sender<Post> {
+        self.added.clone()
+    }
+
     pub async fn list(&self, query: PostQuery) -> Result<PostPage, StoreError> {
-        self.store
-            .read(move |conn| crate::store::list_posts(conn, &query))
-            .await
+        self.store.list(query).await
     }
 
     /// A page plus the post counts of its authors, read in one go so both
@@ -204,60 +221,39 @@ impl Posts {
         &self,
         query: PostQuery,
     ) -> Result<(PostPage, Vec<AuthorInfo>), StoreError> {
-        self.store
-            .read(move |conn| {
-                let tx = conn.unchecked_transaction()?;
-                let page = crate::store::list_posts(&tx, &query)?;
-                let mut names: Vec<String> = page.items.iter().map(|p| p.author.clone()).collect();
-                names.sort();
-                names.dedup();
-                let authors = crate::store::author_counts(&tx, &names)?;
-                tx.finish()?;
-                Ok((page, authors))
-            })
-            .await
+        self.store.list_with_authors(query).await
     }
 
     pub async fn get(&self, id: i64) -> Result<Option<Post>, StoreError> {
-        self.store
-            .read(move |conn| crate::store::get_post(conn, id))
-            .await
+        self.store.get(id).await
     }
 
     /// Returns whether a post with that id existed.
     pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
-        self.store
-            .write(move |conn| crate::store::delete_post(conn, id))
-            .await
+        self.store.delete(id).await
     }
 
     /// Every author with their post count, alphabetically.
     pub async fn authors(&self) -> Result<Vec<AuthorInfo>, StoreError> {
-        self.store.read(crate::store::authors).await
+        self.store.authors().await
     }
 
     /// Post counts for the given author names (missing names count 0).
     pub async fn author_counts(&self, names: Vec<String>) -> Result<Vec<AuthorInfo>, StoreError> {
-        self.store
-            .read(move |conn| crate::store::author_counts(conn, &names))
-            .await
+        self.store.author_counts(names).await
     }
 
     pub async fn by_author(&self, name: String, limit: u32) -> Result<Vec<Post>, StoreError> {
-        self.store
-            .read(move |conn| crate::store::posts_by_author(conn, &name, limit))
-            .await
+        self.store.by_author(name, limit).await
     }
 
     /// Every tag in use, alphabetically.
     pub async fn tags(&self) -> Result<Vec<String>, StoreError> {
-        self.store.read(crate::store::tags).await
+        self.store.tags().await
     }
 
     pub async fn by_tag(&self, tag: String, limit: u32) -> Result<Vec<Post>, StoreError> {
-        self.store
-            .read(move |conn| crate::store::posts_by_tag(conn, &tag, limit))
-            .await
+        self.store.by_tag(tag, limit).await
     }
 }
 

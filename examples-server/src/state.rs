@@ -11,12 +11,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::broker::listener::Sinks;
+use crate::broker::RedisBroker;
 use crate::config::{Config, OriginPattern};
 use crate::graphql::Schemas;
 use crate::posts::Posts;
 use crate::ratelimit::WriteLimiter;
 use crate::rest::ResponseCache;
-use crate::sse::hub::Hub;
+use crate::sse::hub::{EventLog, Hub};
 use crate::store::Store;
 use crate::ws::room::Rooms;
 
@@ -31,7 +33,8 @@ struct Inner {
     origins: Vec<OriginPattern>,
     posts: Posts,
     hub: Arc<Hub>,
-    rooms: Rooms,
+    rooms: Arc<Rooms>,
+    relay: Option<Arc<RedisBroker>>,
     schemas: Schemas,
     admin_token: String,
     admin_token_generated: bool,
@@ -61,18 +64,24 @@ impl AppState {
         // The address is `bind`'s business: an embedding server binds its own.
         config.validate_settings()?;
         let origins = config.origin_patterns()?;
-        let location = config.db.clone();
-        let seed = config.seed;
-        let store = tokio::task::spawn_blocking(move || Store::open(&location, seed))
-            .await
-            .context("database setup task failed")??;
-        let store = Arc::new(store);
+        let relay = match &config.redis_url {
+            Some(url) => Some(
+                RedisBroker::connect(url, config.limits.sse_buffer, config.limits.chat_history)
+                    .await?,
+            ),
+            None => None,
+        };
+        let store = Store::open(&config.db, config.seed).await?;
+        let log = match &relay {
+            Some(relay) => EventLog::Redis(Arc::clone(relay)),
+            None => EventLog::Store(store.clone()),
+        };
         let hub = Arc::new(
-            Hub::new(Arc::clone(&store), config.limits.sse_buffer)
+            Hub::new(log, config.limits.sse_buffer)
                 .await
                 .context("cannot load recent events")?,
         );
-        let posts = Posts::new(store);
+        let posts = Posts::new(store, relay.clone());
         let shutdown = CancellationToken::new();
         let writes = Arc::new(WriteLimiter::new(config.limits.write_rate));
         let schemas = crate::graphql::build_schemas(
@@ -89,11 +98,13 @@ impl AppState {
         let state = AppState {
             inner: Arc::new(Inner {
                 origins,
-                rooms: Rooms::new(
+                rooms: Arc::new(Rooms::new(
                     limits.chat_history,
                     limits.chat_backlog,
                     limits.chat_max_rooms,
-                ),
+                    relay.clone(),
+                )),
+                relay,
                 websockets: Arc::new(Semaphore::new(limits.max_websockets)),
                 sse_subscribers: Arc::new(Semaphore::new(limits.max_sse_subscribers)),
                 config: config.clone(),
@@ -110,8 +121,24 @@ impl AppState {
             }),
         };
         state.inner.tasks.spawn(
-            Arc::clone(state.posts().store()).watch_external_changes(state.shutdown_token()),
+            state
+                .posts()
+                .store()
+                .clone()
+                .watch_external_changes(state.shutdown_token()),
         );
+        if let Some(relay) = state.relay() {
+            let sinks = Sinks {
+                posts: state.posts().added_sender(),
+                hub: Arc::clone(state.hub()),
+                rooms: Arc::clone(&state.inner.rooms),
+            };
+            state.inner.tasks.spawn(crate::broker::listener::run(
+                Arc::clone(relay),
+                sinks,
+                state.shutdown_token(),
+            ));
+        }
         if !config.news_interval.is_zero() {
             state.inner.tasks.spawn(crate::sse::run_news_ticker(
                 state.hub().clone(),
@@ -195,37 +222,60 @@ impl AppState {
             .ok()
     }
 
-    /// A cached `/api` response filed under `generation`, if caching is on.
+    /// A cached `/api` response filed under `generation`, if caching is on
+    /// and the generation is known.
     pub(crate) fn cached_response(
         &self,
         key: &crate::rest::cache::CacheKey,
-        generation: u64,
+        generation: Option<u64>,
     ) -> Option<crate::rest::cache::Cached> {
-        self.inner.responses.as_ref()?.get(key, generation)
+        self.inner.responses.as_ref()?.get(key, generation?)
     }
 
     pub(crate) fn cache_response(
         &self,
         key: crate::rest::cache::CacheKey,
-        generation: u64,
+        generation: Option<u64>,
         cached: crate::rest::cache::Cached,
     ) {
-        if let Some(cache) = &self.inner.responses {
+        if let (Some(cache), Some(generation)) = (&self.inner.responses, generation) {
             cache.put(key, generation, cached);
         }
     }
 
-    /// `guest-1`, `guest-2`, … for chat clients that give no name.
-    pub(crate) fn next_guest_name(&self) -> String {
+    /// `guest-1`, `guest-2`, … for chat clients that give no name; counted
+    /// in Redis when there is one, so instances don't hand out the same name.
+    pub(crate) async fn next_guest_name(&self) -> String {
+        if let Some(relay) = &self.inner.relay {
+            if let Ok(n) = relay.next_guest().await {
+                return format!("guest-{n}");
+            }
+        }
         format!(
             "guest-{}",
             self.inner.guest_counter.fetch_add(1, Ordering::Relaxed) + 1
         )
     }
+
+    /// The Redis broker, when several instances share the endpoints.
+    pub fn relay(&self) -> Option<&Arc<RedisBroker>> {
+        self.inner.relay.as_ref()
+    }
+
+    /// 503 while the Redis subscriber is down: a chat joined now would not
+    /// hear other instances.
+    pub(crate) fn check_relay(&self) -> Result<(), crate::AppError> {
+        match &self.inner.relay {
+            Some(relay) if !relay.is_listening() => Err(crate::AppError::Unavailable(
+                "the chat relay (Redis) is unavailable; try again shortly".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// 128 random bits from the OS, hex-encoded.
-fn random_token() -> anyhow::Result<String> {
+pub(crate) fn random_token() -> anyhow::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|e| anyhow::anyhow!("cannot generate an admin token: {e}"))?;

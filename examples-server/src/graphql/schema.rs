@@ -57,7 +57,7 @@ pub fn build(
 
 fn store_error(err: StoreError) -> Error {
     match err {
-        StoreError::Busy => {
+        StoreError::Busy | StoreError::Unavailable(_) => {
             Error::new(err.to_string()).extend_with(|_, e| e.set("code", "UNAVAILABLE"))
         }
         other => {

@@ -162,7 +162,7 @@ fn respond_and_cache(
     state: &AppState,
     if_none_match: &IfNoneMatch,
     key: CacheKey,
-    generation: u64,
+    generation: Option<u64>,
     body: Vec<u8>,
 ) -> Response {
     let cached = Cached {

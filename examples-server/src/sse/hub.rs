@@ -5,19 +5,23 @@
 //! Ordering guarantee: an event is stored, pushed to the ring and broadcast
 //! while the database writer lock is held, so ids reach every subscriber in
 //! increasing order and a resuming client sees no gap and no duplicate.
+//! With Redis ([`crate::broker`]) Redis numbers the events and every
+//! instance, the publisher included, receives them in that order from its
+//! listener, which fills gaps from the Redis stream.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use futures_util::stream::{self, Stream};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::{self, error::RecvError};
 
+use crate::broker::{RedisBroker, RelayDown};
 use crate::posts::now_millis;
 use crate::store::{Store, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
     /// The canned headline the server emits every `--news-interval`.
@@ -80,8 +84,26 @@ impl Published {
     }
 }
 
+/// Where events are numbered and kept for resuming clients.
+#[derive(Debug, Clone)]
+pub enum EventLog {
+    /// The database's `events` table; this process is the only publisher.
+    Store(Store),
+    /// A Redis stream shared by every instance.
+    Redis(Arc<RedisBroker>),
+}
+
+/// Why publishing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Relay(#[from] RelayDown),
+}
+
 pub struct Hub {
-    store: Arc<Store>,
+    log: EventLog,
     capacity: usize,
     ring: Mutex<VecDeque<Arc<Published>>>,
     tx: broadcast::Sender<Arc<Published>>,
@@ -97,14 +119,15 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     /// Loads the newest `capacity` stored events into the ring.
-    pub async fn new(store: Arc<Store>, capacity: usize) -> Result<Hub, StoreError> {
+    pub async fn new(log: EventLog, capacity: usize) -> Result<Hub, PublishError> {
         let capacity = capacity.max(1);
-        let recent = store
-            .read(move |conn| crate::store::recent_events(conn, capacity))
-            .await?;
+        let recent = match &log {
+            EventLog::Store(store) => store.recent_events(capacity).await?,
+            EventLog::Redis(redis) => redis.recent_events(capacity).await?,
+        };
         let (tx, _) = broadcast::channel(capacity);
         Ok(Hub {
-            store,
+            log,
             capacity,
             ring: Mutex::new(recent.into_iter().map(Published::new).collect()),
             tx,
@@ -117,35 +140,51 @@ impl Hub {
         kind: EventKind,
         title: String,
         body: String,
-    ) -> Result<NewsEvent, StoreError> {
-        let hub = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            hub.store.write_blocking(|conn| {
-                let event = crate::store::insert_event(
-                    conn,
-                    kind,
-                    &title,
-                    &body,
-                    now_millis(),
-                    hub.capacity * 4,
-                )?;
-                hub.push(Published::new(event.clone()));
-                Ok(event)
-            })
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+    ) -> Result<NewsEvent, PublishError> {
+        match &self.log {
+            EventLog::Store(store) => {
+                let hub = Arc::clone(self);
+                let keep = self.capacity * 4;
+                Ok(store
+                    .append_event(kind, title, body, now_millis(), keep, move |event| {
+                        hub.push(Published::new(event.clone()));
+                    })
+                    .await?)
+            }
+            // Delivered here by the listener, like everyone else's events.
+            EventLog::Redis(redis) => Ok(redis
+                .publish_event(kind, title, body, now_millis(), self.last_id())
+                .await?),
+        }
+    }
+
+    /// An event numbered elsewhere (by Redis): added unless already seen.
+    pub fn receive(&self, event: NewsEvent) {
+        let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        if ring.back().is_some_and(|e| e.event.id >= event.id) {
+            return;
+        }
+        Self::push_locked(&mut ring, self.capacity, &self.tx, Published::new(event));
     }
 
     fn push(&self, event: Arc<Published>) {
         let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
-        if ring.len() == self.capacity {
+        Self::push_locked(&mut ring, self.capacity, &self.tx, event);
+    }
+
+    fn push_locked(
+        ring: &mut VecDeque<Arc<Published>>,
+        capacity: usize,
+        tx: &broadcast::Sender<Arc<Published>>,
+        event: Arc<Published>,
+    ) {
+        if ring.len() == capacity {
             ring.pop_front();
         }
         ring.push_back(Arc::clone(&event));
         // Sent under the ring lock so a concurrent subscribe() either sees the
         // event in its replay or receives it live, never both or neither.
-        let _ = self.tx.send(event);
+        let _ = tx.send(event);
     }
 
     /// Buffered events newer than `after`.
@@ -239,8 +278,8 @@ mod tests {
     use futures_util::StreamExt;
 
     async fn hub(capacity: usize) -> Arc<Hub> {
-        let store = Arc::new(Store::open(&DbLocation::Memory, false).unwrap());
-        Arc::new(Hub::new(store, capacity).await.unwrap())
+        let store = Store::open(&DbLocation::Memory, false).await.unwrap();
+        Arc::new(Hub::new(EventLog::Store(store), capacity).await.unwrap())
     }
 
     #[tokio::test]
@@ -296,7 +335,7 @@ mod tests {
         hub1.publish(EventKind::Notify, "a".into(), String::new())
             .await
             .unwrap();
-        let hub2 = Hub::new(Arc::clone(&hub1.store), 4).await.unwrap();
+        let hub2 = Hub::new(hub1.log.clone(), 4).await.unwrap();
         assert_eq!(hub2.last_id(), 1);
         let hub2 = Arc::new(hub2);
         let e = hub2

@@ -1,35 +1,24 @@
-//! SQLite storage: opens the database (file or in-memory), migrates it, and
-//! runs every query on tokio's blocking pool so no async worker ever waits on disk.
+//! Where posts and SSE events are kept: the seam between the guestbook and
+//! its database. [`Store`] is SQLite by default (one process, nothing to
+//! install) or PostgreSQL when several instances must share one data set.
 //!
-//! Concurrency model: one writer connection behind a mutex plus a few reader
-//! connections. WAL mode lets readers run while the writer commits, and
-//! funnelling every write through one connection means writers in this process
-//! queue instead of failing with "database is locked"; `busy_timeout` covers
-//! another process holding the file (e.g. two servers on one database).
+//! Both backends run the same queries with the same meaning; callers see
+//! only [`Store`]'s methods and [`StoreError`].
 
+mod postgres;
 mod queries;
 mod schema;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
-
-use anyhow::Context as _;
-use rusqlite::{Connection, OpenFlags};
+use std::sync::Arc;
 
 use crate::config::DbLocation;
+use crate::posts::{AuthorInfo, NewPost, Post, PostPage, PostQuery};
+use crate::sse::hub::{EventKind, NewsEvent};
 
-pub use queries::*;
-
-/// How long a statement waits for a lock held by another process before
-/// giving up with [`StoreError::Busy`].
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-/// Reader connections for file databases. Two cores serve the requests, so a
-/// few readers keep them busy while the writer holds its lock.
-const READERS: usize = 4;
-/// How often [`Store::watch_external_changes`] looks for other writers.
-pub const WATCH_INTERVAL: Duration = Duration::from_millis(250);
+pub use postgres::redact;
+pub use postgres::PgStore;
+pub use sqlite::{SqliteStore, WATCH_INTERVAL};
 
 /// A failed database operation, as handlers see it.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +26,13 @@ pub enum StoreError {
     /// Another process held the lock longer than the busy timeout.
     #[error("the database is busy, try again shortly")]
     Busy,
+    /// The database server cannot be reached (503, retried by the client).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("database error: {0}")]
     Sqlite(#[source] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[source] tokio_postgres::Error),
     #[error("database task failed: {0}")]
     Task(String),
 }
@@ -53,272 +47,211 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// The database handle shared by every request.
-pub struct Store {
-    writer: Mutex<Connection>,
-    /// Empty for in-memory databases, whose data lives in a single connection.
-    readers: Vec<Mutex<Connection>>,
-    next_reader: AtomicUsize,
-    /// Bumped after every write (committed or not), so caches of query
-    /// results can tell whether they are current. See [`Store::generation`].
-    generation: AtomicU64,
-    /// The file, for the watcher that notices other processes' writes.
-    path: Option<PathBuf>,
-}
-
-impl std::fmt::Debug for Store {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("readers", &self.readers.len())
-            .finish_non_exhaustive()
-    }
+/// The database behind every request. Cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database; seeds sample
-    /// posts when `seed` is set and the database is new.
-    pub fn open(location: &DbLocation, seed: bool) -> anyhow::Result<Store> {
+    /// Opens (creating and migrating as needed) the configured database;
+    /// seeds sample posts when `seed` is set and the database is new.
+    pub async fn open(location: &DbLocation, seed: bool) -> anyhow::Result<Store> {
         match location {
-            DbLocation::Memory => {
-                let mut conn = Connection::open_in_memory()
-                    .context("cannot open an in-memory SQLite database")?;
-                configure(&conn, false).context("cannot configure the in-memory database")?;
-                schema::migrate(&mut conn, seed)
-                    .context("cannot migrate the in-memory database")?;
-                Ok(Store {
-                    writer: Mutex::new(conn),
-                    readers: Vec::new(),
-                    next_reader: AtomicUsize::new(0),
-                    generation: AtomicU64::new(0),
-                    path: None,
-                })
+            DbLocation::Postgres(url) => Ok(Store::Postgres(Arc::new(
+                PgStore::connect(url, seed).await?,
+            ))),
+            local => {
+                let path = match local {
+                    DbLocation::File(path) => Some(path.clone()),
+                    _ => None,
+                };
+                let store =
+                    tokio::task::spawn_blocking(move || SqliteStore::open(path.as_deref(), seed))
+                        .await
+                        .map_err(|e| anyhow::anyhow!("database setup task failed: {e}"))??;
+                Ok(Store::Sqlite(Arc::new(store)))
             }
-            DbLocation::File(path) => Self::open_file(path, seed)
-                .with_context(|| format!("cannot open database {}", path.display())),
         }
     }
 
-    fn open_file(path: &Path, seed: bool) -> anyhow::Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+    /// `sqlite` or `postgres`, for health reports and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
         }
-        let mut writer = Connection::open(path)?;
-        configure(&writer, true)?;
-        schema::migrate(&mut writer, seed)?;
-        let readers = (0..READERS)
-            .map(|_| {
-                let conn = Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                configure(&conn, false)?;
-                // A reader that tried to write would contend with the writer.
-                conn.pragma_update(None, "query_only", true)?;
-                Ok(Mutex::new(conn))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok(Store {
-            writer: Mutex::new(writer),
-            readers,
-            next_reader: AtomicUsize::new(0),
-            generation: AtomicU64::new(0),
-            path: Some(path.to_owned()),
-        })
     }
 
-    /// Runs a read-only closure on a reader connection.
-    pub async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let store = Arc::clone(self);
-        run_blocking(move || {
-            let conn = store.reader();
-            f(&conn).map_err(StoreError::from)
-        })
-        .await
+    /// One round trip to the database.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
+                    .await?;
+                Ok(())
+            }
+            Store::Postgres(p) => p.ping().await,
+        }
     }
 
-    /// Runs a closure on the single writer connection.
-    pub async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
-    {
-        let store = Arc::clone(self);
-        run_blocking(move || store.write_blocking(f)).await
+    /// Changes whenever the posts may have changed, by this process or
+    /// another one sharing the database; `None` while that cannot be known
+    /// (the database is unreachable), when caches must not be trusted.
+    /// Read it *before* querying.
+    pub fn generation(&self) -> Option<u64> {
+        match self {
+            Store::Sqlite(s) => Some(s.generation()),
+            Store::Postgres(p) => p.generation(),
+        }
     }
 
-    /// Like [`Store::write`] for callers already on a blocking thread, or that
-    /// must keep the writer lock while they publish what they wrote.
-    pub fn write_blocking<T>(
+    /// Watches for writes by other processes until `shutdown`, so that
+    /// [`Store::generation`] covers them too.
+    pub async fn watch_external_changes(self, shutdown: tokio_util::sync::CancellationToken) {
+        match self {
+            Store::Sqlite(s) => s.watch_external_changes(shutdown).await,
+            Store::Postgres(p) => p.watch_external_changes(shutdown).await,
+        }
+    }
+
+    pub async fn list(&self, query: PostQuery) -> Result<PostPage, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(move |c| queries::list_posts(c, &query)).await,
+            Store::Postgres(p) => p.list(&query).await,
+        }
+    }
+
+    /// A page plus the post counts of its authors, from one snapshot.
+    pub async fn list_with_authors(
         &self,
-        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
-    ) -> Result<T, StoreError> {
-        let mut conn = lock(&self.writer);
-        let result = f(&mut conn).map_err(StoreError::from);
-        // Bumped while the writer lock is still held and after the commit:
-        // a reader that saw the old generation may cache a stale answer, but
-        // it files it under the old generation, which no longer matches.
-        self.generation.fetch_add(1, Ordering::Release);
-        result
-    }
-
-    /// Changes whenever the database may have changed: after each write
-    /// through this store, and (within [`WATCH_INTERVAL`]) after a commit by
-    /// another process sharing the file. Read it *before* querying.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    /// Polls SQLite's `data_version` until `shutdown`, bumping the generation
-    /// when another connection (e.g. a second server on the same file) has
-    /// committed. A no-op for in-memory databases, which nobody else can see.
-    pub async fn watch_external_changes(
-        self: Arc<Self>,
-        shutdown: tokio_util::sync::CancellationToken,
-    ) {
-        let Some(path) = self.path.clone() else {
-            return;
-        };
-        let conn = match tokio::task::spawn_blocking(move || Connection::open(path)).await {
-            Ok(Ok(conn)) => Arc::new(Mutex::new(conn)),
-            _ => {
-                tracing::warn!("cannot open a connection to watch for other writers; caches rely on own writes");
-                return;
+        query: PostQuery,
+    ) -> Result<(PostPage, Vec<AuthorInfo>), StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.read(move |conn| {
+                    let tx = conn.unchecked_transaction()?;
+                    let page = queries::list_posts(&tx, &query)?;
+                    let authors = queries::author_counts(&tx, &page_authors(&page))?;
+                    tx.finish()?;
+                    Ok((page, authors))
+                })
+                .await
             }
-        };
-        let mut last: Option<i64> = None;
-        let mut tick = tokio::time::interval(WATCH_INTERVAL);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            let conn = Arc::clone(&conn);
-            let version = tokio::task::spawn_blocking(move || {
-                lock(&conn).query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
-            })
-            .await;
-            if let Ok(Ok(version)) = version {
-                if last.is_some_and(|v| v != version) {
-                    self.generation.fetch_add(1, Ordering::Release);
-                }
-                last = Some(version);
-            }
+            Store::Postgres(p) => p.list_with_authors(&query).await,
         }
     }
 
-    /// A free reader if there is one, else waits for the next in turn.
-    fn reader(&self) -> MutexGuard<'_, Connection> {
-        if self.readers.is_empty() {
-            return lock(&self.writer);
+    pub async fn get(&self, id: i64) -> Result<Option<Post>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(move |c| queries::get_post(c, id)).await,
+            Store::Postgres(p) => p.get(id).await,
         }
-        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
-        let n = self.readers.len();
-        for i in 0..n {
-            if let Ok(guard) = self.readers[(start + i) % n].try_lock() {
-                return guard;
+    }
+
+    /// Inserts a validated post and its tags atomically.
+    pub async fn insert(&self, post: NewPost, created_at: String) -> Result<Post, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.write(move |c| queries::insert_post(c, &post, &created_at))
+                    .await
             }
+            Store::Postgres(p) => p.insert(&post, &created_at).await,
         }
-        lock(&self.readers[start % n])
+    }
+
+    /// Returns whether a post with that id existed.
+    pub async fn delete(&self, id: i64) -> Result<bool, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.write(move |c| queries::delete_post(c, id)).await,
+            Store::Postgres(p) => p.delete(id).await,
+        }
+    }
+
+    pub async fn authors(&self) -> Result<Vec<AuthorInfo>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(queries::authors).await,
+            Store::Postgres(p) => p.authors().await,
+        }
+    }
+
+    pub async fn author_counts(&self, names: Vec<String>) -> Result<Vec<AuthorInfo>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(move |c| queries::author_counts(c, &names)).await,
+            Store::Postgres(p) => p.author_counts(&names).await,
+        }
+    }
+
+    pub async fn by_author(&self, name: String, limit: u32) -> Result<Vec<Post>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                s.read(move |c| queries::posts_by_author(c, &name, limit))
+                    .await
+            }
+            Store::Postgres(p) => p.by_author(&name, limit).await,
+        }
+    }
+
+    pub async fn tags(&self) -> Result<Vec<String>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(queries::tags).await,
+            Store::Postgres(p) => p.tags().await,
+        }
+    }
+
+    pub async fn by_tag(&self, tag: String, limit: u32) -> Result<Vec<Post>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(move |c| queries::posts_by_tag(c, &tag, limit)).await,
+            Store::Postgres(p) => p.by_tag(&tag, limit).await,
+        }
+    }
+
+    /// Stores an event (pruning the table to about `keep` rows) and calls
+    /// `stored` with it while still holding the write lock, so that events
+    /// reach `stored` in id order.
+    pub async fn append_event<F>(
+        &self,
+        kind: EventKind,
+        title: String,
+        body: String,
+        ts: u64,
+        keep: usize,
+        stored: F,
+    ) -> Result<NewsEvent, StoreError>
+    where
+        F: FnOnce(&NewsEvent) + Send + 'static,
+    {
+        match self {
+            Store::Sqlite(s) => {
+                let s = Arc::clone(s);
+                tokio::task::spawn_blocking(move || {
+                    s.write_blocking(|conn| {
+                        let event = queries::insert_event(conn, kind, &title, &body, ts, keep)?;
+                        stored(&event);
+                        Ok(event)
+                    })
+                })
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))?
+            }
+            Store::Postgres(p) => p.append_event(kind, &title, &body, ts, keep, stored).await,
+        }
+    }
+
+    /// The newest `n` events, oldest first.
+    pub async fn recent_events(&self, n: usize) -> Result<Vec<NewsEvent>, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.read(move |c| queries::recent_events(c, n)).await,
+            Store::Postgres(p) => p.recent_events(n).await,
+        }
     }
 }
 
-/// Locks a connection mutex. A panic while holding it cannot leave SQLite in
-/// a torn state (each statement is atomic), so a poisoned lock is still usable.
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-async fn run_blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
-}
-
-fn configure(conn: &Connection, set_wal: bool) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    if set_wal {
-        // journal_mode answers with the mode it ended up in; anything but WAL
-        // (e.g. a filesystem without shared memory) would lock readers out.
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(mode, "SQLite refused WAL mode; readers may wait on writers");
-        }
-        // NORMAL is durable across application crashes in WAL mode; only a
-        // power loss can drop the last commits, which is fine for demo data.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::posts::{NewPost, PostQuery};
-
-    fn new_post(title: &str) -> NewPost {
-        NewPost {
-            author: "Tester".into(),
-            title: title.into(),
-            body: "Body".into(),
-            tags: vec!["b".into(), "a".into()],
-        }
-    }
-
-    #[test]
-    fn file_databases_use_wal_and_survive_reopening() {
-        let dir = tempfile::tempdir().unwrap();
-        let loc = DbLocation::File(dir.path().join("nested/db.sqlite3"));
-        let id = {
-            let store = Store::open(&loc, false).unwrap();
-            let mode: String = lock(&store.writer)
-                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-                .unwrap();
-            assert_eq!(mode, "wal");
-            store
-                .write_blocking(|c| insert_post(c, &new_post("kept"), "2026-01-01T00:00:00Z"))
-                .unwrap()
-                .id
-        };
-        let store = Store::open(&loc, true).unwrap();
-        let post = get_post(&store.reader(), id).unwrap().unwrap();
-        assert_eq!(post.title, "kept");
-        assert_eq!(post.tags, ["b", "a"], "tag order is preserved");
-        // Reopening an existing database must not seed it.
-        let page = list_posts(
-            &store.reader(),
-            &PostQuery {
-                limit: 50,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(page.total, 1);
-    }
-
-    #[test]
-    fn new_databases_are_seeded() {
-        let store = Store::open(&DbLocation::Memory, true).unwrap();
-        let page = list_posts(
-            &store.reader(),
-            &PostQuery {
-                limit: 50,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert!(page.total >= 8, "seeded {} posts", page.total);
-        assert!(
-            page.items.windows(2).all(|w| w[0].id > w[1].id),
-            "newest first"
-        );
-    }
+/// The distinct authors of a page, sorted.
+fn page_authors(page: &PostPage) -> Vec<String> {
+    let mut names: Vec<String> = page.items.iter().map(|p| p.author.clone()).collect();
+    names.sort();
+    names.dedup();
+    names
 }

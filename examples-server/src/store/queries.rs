@@ -34,7 +34,7 @@ fn post_from_row(row: &Row<'_>) -> rusqlite::Result<Post> {
 }
 
 /// `%text%` with LIKE's wildcards escaped, so `?q=100%` means a literal `%`.
-fn like_pattern(q: &str) -> String {
+pub(super) fn like_pattern(q: &str) -> String {
     let mut pattern = String::with_capacity(q.len() + 2);
     pattern.push('%');
     for c in q.chars() {

@@ -56,16 +56,16 @@ pub(super) fn migrate(conn: &mut Connection, seed: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Seed {
-    author: &'static str,
-    title: &'static str,
-    body: &'static str,
-    tags: &'static [&'static str],
+pub(super) struct Seed {
+    pub author: &'static str,
+    pub title: &'static str,
+    pub body: &'static str,
+    pub tags: &'static [&'static str],
     /// How long before the database was created the post is dated.
-    hours_ago: i64,
+    pub hours_ago: i64,
 }
 
-const SEEDS: &[Seed] = &[
+pub(super) const SEEDS: &[Seed] = &[
     Seed {
         author: "Grace Liu",
         title: "Why HTTP/1.1 keep-alive still matters",

@@ -29,7 +29,7 @@ use crate::layers::check_ws_origin;
 use crate::posts::now_millis;
 use crate::ratelimit::SlidingWindow;
 use crate::state::AppState;
-use room::{frame, Room};
+use room::{frame, Room, Sequenced};
 
 const NAME_MAX: usize = 32;
 const TEXT_MAX: usize = 2000;
@@ -68,11 +68,13 @@ async fn chat(
     let room = valid_name("room", params.room.unwrap_or_else(|| "lobby".into()))?;
     let name = match params.name {
         Some(name) => valid_name("name", name)?,
-        None => state.next_guest_name(),
+        None => state.next_guest_name().await,
     };
     if state.is_shutting_down() {
         return Err(AppError::Unavailable("the server is shutting down".into()));
     }
+    // Refused before the upgrade, so the client sees a plain 503 it can retry.
+    state.check_relay()?;
     let slot = state.try_websocket_slot().ok_or_else(|| {
         AppError::Unavailable("too many WebSocket connections, try again later".into())
     })?;
@@ -114,10 +116,10 @@ enum End {
 async fn run_connection(socket: WebSocket, state: AppState, room_name: String, nick: String) {
     let conn_id = CONNECTION_IDS.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
-    let joined = match state.rooms().join(&room_name, conn_id, &nick) {
+    let joined = match state.rooms().join(&room_name, conn_id, &nick).await {
         Ok(joined) => joined,
-        Err(full) => {
-            let _ = close(&mut sink, TRY_AGAIN_LATER, &full.to_string()).await;
+        Err(err) => {
+            let _ = close(&mut sink, TRY_AGAIN_LATER, &close_reason(&err.to_string())).await;
             return;
         }
     };
@@ -135,7 +137,14 @@ async fn run_connection(socket: WebSocket, state: AppState, room_name: String, n
         End::Drop
     } else {
         let reader = read_loop(&mut stream, &state, &room, &nick, &direct_tx, &last_seen);
-        let writer = write_loop(&mut sink, &state, joined.rx, direct_rx, &last_seen);
+        let writer = write_loop(
+            &mut sink,
+            &state,
+            joined.rx,
+            joined.skip_upto,
+            direct_rx,
+            &last_seen,
+        );
         tokio::select! {
             end = reader => end,
             end = writer => end,
@@ -163,7 +172,7 @@ async fn run_connection(socket: WebSocket, state: AppState, room_name: String, n
         }
         End::Drop => {}
     }
-    room.leave(conn_id);
+    room.leave(conn_id).await;
     tracing::debug!(conn_id, room = %room_name, name = %nick, "chat client left");
 }
 
@@ -204,7 +213,11 @@ async fn read_loop(
             return End::Close(POLICY, "rate limit exceeded".into());
         }
         match parse_client_frame(text.as_str()) {
-            Ok(text) => room.say(nick, &text),
+            Ok(text) => {
+                if let Err(err) = room.say(nick, &text).await {
+                    let _ = direct.try_send(error(format!("message not sent: {err}")));
+                }
+            }
             Err(message) => {
                 let _ = direct.try_send(error(message));
             }
@@ -260,7 +273,8 @@ fn classify_error(err: axum::Error, max_bytes: usize) -> End {
 async fn write_loop(
     sink: &mut SplitSink<WebSocket, Message>,
     state: &AppState,
-    mut room_rx: broadcast::Receiver<Utf8Bytes>,
+    mut room_rx: broadcast::Receiver<Sequenced>,
+    skip_upto: u64,
     mut direct_rx: mpsc::Receiver<Utf8Bytes>,
     last_seen: &AtomicU64,
 ) -> End {
@@ -273,7 +287,9 @@ async fn write_loop(
             _ = shutdown.cancelled() => return End::Close(GOING_AWAY, "server shutting down".into()),
             Some(text) = direct_rx.recv() => Message::Text(text),
             received = room_rx.recv() => match received {
-                Ok(text) => Message::Text(text),
+                // Already sent as part of the history.
+                Ok(live) if live.seq <= skip_upto => continue,
+                Ok(live) => Message::Text(live.frame),
                 // Dropping the slow client keeps the room's memory bounded
                 // and everyone else's latency independent of it.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -293,6 +309,15 @@ async fn write_loop(
             return End::Drop;
         }
     }
+}
+
+/// Close reasons must fit a control frame (123 bytes).
+fn close_reason(text: &str) -> String {
+    let mut end = text.len().min(120);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 async fn send(sink: &mut SplitSink<WebSocket, Message>, message: Message) -> Result<(), ()> {

@@ -4,8 +4,14 @@
 //! Every outgoing frame is serialised once per room, not once per member, and
 //! shared as cheaply cloned bytes — with a thousand members that is the
 //! difference between one allocation and a thousand per message.
+//!
+//! Every frame of a room carries a sequence number. In one process the room
+//! numbers its own frames; with Redis ([`crate::broker`]) Redis numbers them
+//! and each instance's listener delivers them here with [`Rooms::deliver`],
+//! so members on every instance see one order, and history and live frames
+//! can be told apart.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::ws::Utf8Bytes;
@@ -13,9 +19,10 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::broadcast;
 
+use crate::broker::{ChatFrame, RedisBroker, RelayDown};
 use crate::posts::now_millis;
 
-/// A chat message as stored in history and broadcast.
+/// A chat message as broadcast and kept in history.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChatMessage {
     #[serde(rename = "type")]
@@ -25,12 +32,20 @@ pub struct ChatMessage {
     pub ts: u64,
 }
 
+/// A frame and its place in the room's order.
+#[derive(Debug, Clone)]
+pub struct Sequenced {
+    pub seq: u64,
+    pub frame: Utf8Bytes,
+}
+
 #[derive(Debug)]
 pub struct Rooms {
     rooms: Mutex<HashMap<String, Arc<Room>>>,
     history: usize,
     backlog: usize,
     max_rooms: usize,
+    relay: Option<Arc<RedisBroker>>,
 }
 
 #[derive(Debug)]
@@ -39,14 +54,18 @@ pub struct Room {
     /// Messages kept for history.
     keep: usize,
     state: Mutex<RoomState>,
-    tx: broadcast::Sender<Utf8Bytes>,
+    tx: broadcast::Sender<Sequenced>,
+    relay: Option<Arc<RedisBroker>>,
 }
 
 #[derive(Debug, Default)]
 struct RoomState {
-    history: VecDeque<ChatMessage>,
-    /// (connection id, nickname) in join order.
+    /// `(seq, message frame)`, oldest first.
+    history: VecDeque<(u64, Utf8Bytes)>,
+    /// (connection id, nickname) in join order, of this instance only.
     members: Vec<(u64, String)>,
+    /// The newest sequence number delivered.
+    last_seq: u64,
 }
 
 /// What a new member gets: the history frame to send first, and the
@@ -54,67 +73,147 @@ struct RoomState {
 pub struct Joined {
     pub room: Arc<Room>,
     pub history: Utf8Bytes,
-    pub rx: broadcast::Receiver<Utf8Bytes>,
+    pub rx: broadcast::Receiver<Sequenced>,
+    /// Live frames up to this number are already in `history`.
+    pub skip_upto: u64,
 }
 
-/// Too many rooms with members in them; nothing can be evicted.
 #[derive(Debug, thiserror::Error)]
-#[error("too many chat rooms are in use, try again later")]
-pub struct RoomsFull;
+pub enum JoinError {
+    /// Too many rooms with members in them; nothing can be evicted.
+    #[error("too many chat rooms are in use, try again later")]
+    Full,
+    #[error(transparent)]
+    Relay(#[from] RelayDown),
+}
 
 impl Rooms {
-    pub fn new(history: usize, backlog: usize, max_rooms: usize) -> Self {
+    pub fn new(
+        history: usize,
+        backlog: usize,
+        max_rooms: usize,
+        relay: Option<Arc<RedisBroker>>,
+    ) -> Self {
         Rooms {
             rooms: Mutex::new(HashMap::new()),
             history,
             backlog: backlog.max(1),
             max_rooms: max_rooms.max(1),
+            relay,
         }
     }
 
     /// Adds a member to `room` (creating it, evicting an empty room if the
     /// limit is reached) and announces the join to everyone, the joiner included.
-    pub fn join(&self, room: &str, conn_id: u64, name: &str) -> Result<Joined, RoomsFull> {
-        let room = {
-            let mut rooms = lock(&self.rooms);
-            if let Some(existing) = rooms.get(room) {
-                Arc::clone(existing)
-            } else {
-                if rooms.len() >= self.max_rooms {
-                    // Empty rooms only keep history; dropping one loses no member.
-                    let empty = rooms
-                        .iter()
-                        .find(|(_, r)| lock(&r.state).members.is_empty())
-                        .map(|(k, _)| k.clone())
-                        .ok_or(RoomsFull)?;
-                    rooms.remove(&empty);
-                }
-                let (tx, _) = broadcast::channel(self.backlog);
-                let created = Arc::new(Room {
-                    name: room.to_owned(),
-                    keep: self.history,
-                    state: Mutex::new(RoomState::default()),
-                    tx,
-                });
-                rooms.insert(room.to_owned(), Arc::clone(&created));
-                created
-            }
+    pub async fn join(&self, room: &str, conn_id: u64, name: &str) -> Result<Joined, JoinError> {
+        let room = self.get_or_create(room)?;
+        let Some(relay) = &self.relay else {
+            // History snapshot, subscription and join notice happen under one
+            // lock, so the joiner sees each message exactly once: either in
+            // the history or live.
+            let mut state = lock(&room.state);
+            let history = room.history_frame(&state);
+            let rx = room.tx.subscribe();
+            state.members.push((conn_id, name.to_owned()));
+            let notice = room.notice(&state, "join", name);
+            room.publish_locked(&mut state, notice, false);
+            drop(state);
+            return Ok(Joined {
+                room,
+                history,
+                rx,
+                skip_upto: 0,
+            });
         };
-        // History snapshot, subscription and join notice happen under one
-        // lock, so the joiner sees each message exactly once: either in the
-        // history or live.
-        let mut state = lock(&room.state);
-        let history = frame(&json!({
-            "type": "history",
-            "room": room.name,
-            "messages": state.history,
-            "ts": now_millis(),
-        }));
+        // Subscribe first, then read the shared history: a message arriving
+        // in between is in both, and `skip_upto` drops the live copy.
         let rx = room.tx.subscribe();
-        state.members.push((conn_id, name.to_owned()));
-        room.announce(&state, "join", name);
-        drop(state);
-        Ok(Joined { room, history, rx })
+        let kept = relay.chat_history(&room.name).await?;
+        let (history, skip_upto, floor) = {
+            let mut state = lock(&room.state);
+            room.merge_history(&mut state, kept);
+            let skip_upto = state.history.back().map_or(0, |(seq, _)| *seq);
+            state.last_seq = state.last_seq.max(skip_upto);
+            state.members.push((conn_id, name.to_owned()));
+            (room.history_frame(&state), skip_upto, state.last_seq)
+        };
+        if let Err(err) = relay
+            .chat_presence(&room.name, "join", conn_id, name, now_millis(), floor)
+            .await
+        {
+            room.remove_member(conn_id);
+            return Err(err.into());
+        }
+        Ok(Joined {
+            room,
+            history,
+            rx,
+            skip_upto,
+        })
+    }
+
+    fn get_or_create(&self, room: &str) -> Result<Arc<Room>, JoinError> {
+        let mut rooms = lock(&self.rooms);
+        if let Some(existing) = rooms.get(room) {
+            return Ok(Arc::clone(existing));
+        }
+        if rooms.len() >= self.max_rooms {
+            // Empty rooms only keep history; dropping one loses no member.
+            let empty = rooms
+                .iter()
+                .find(|(_, r)| lock(&r.state).members.is_empty())
+                .map(|(k, _)| k.clone())
+                .ok_or(JoinError::Full)?;
+            rooms.remove(&empty);
+        }
+        let (tx, _) = broadcast::channel(self.backlog);
+        let created = Arc::new(Room {
+            name: room.to_owned(),
+            keep: self.history,
+            state: Mutex::new(RoomState::default()),
+            tx,
+            relay: self.relay.clone(),
+        });
+        rooms.insert(room.to_owned(), Arc::clone(&created));
+        Ok(created)
+    }
+
+    /// A frame published through Redis, for this instance's members.
+    pub(crate) fn deliver(&self, frame: &ChatFrame<'_>) {
+        let Some(room) = lock(&self.rooms).get(frame.room).cloned() else {
+            // Nobody here is in that room; its history stays in Redis.
+            return;
+        };
+        let mut state = lock(&room.state);
+        if frame.seq <= state.last_seq {
+            return;
+        }
+        state.last_seq = frame.seq;
+        let bytes = Utf8Bytes::from(frame.frame.to_owned());
+        room.push_locked(&mut state, frame.seq, bytes, frame.is_message);
+    }
+
+    /// Messages kept in Redis that this instance has not delivered yet
+    /// (published while its listener was reconnecting).
+    pub(crate) fn deliver_missed(&self, room: &str, kept: Vec<(u64, String)>) {
+        let Some(room) = lock(&self.rooms).get(room).cloned() else {
+            return;
+        };
+        let mut state = lock(&room.state);
+        for (seq, frame) in kept {
+            if seq > state.last_seq {
+                state.last_seq = seq;
+                room.push_locked(&mut state, seq, Utf8Bytes::from(frame), true);
+            }
+        }
+    }
+
+    /// Every room held here, with its newest sequence number.
+    pub(crate) fn open_rooms(&self) -> Vec<(String, u64)> {
+        lock(&self.rooms)
+            .values()
+            .map(|r| (r.name.clone(), lock(&r.state).last_seq))
+            .collect()
     }
 }
 
@@ -123,8 +222,9 @@ impl Room {
         &self.name
     }
 
-    /// Stores a message in the history and broadcasts it.
-    pub fn say(&self, from: &str, text: &str) {
+    /// Stores a message in the history and broadcasts it (through Redis
+    /// when there is one).
+    pub async fn say(&self, from: &str, text: &str) -> Result<(), RelayDown> {
         let message = ChatMessage {
             kind: "message",
             from: from.to_owned(),
@@ -132,27 +232,52 @@ impl Room {
             ts: now_millis(),
         };
         let bytes = frame(&message);
-        let mut state = lock(&self.state);
-        if self.keep > 0 {
-            if state.history.len() >= self.keep {
-                state.history.pop_front();
+        match &self.relay {
+            None => {
+                let mut state = lock(&self.state);
+                // Numbered, kept and sent under one lock so history order and
+                // broadcast order agree.
+                self.publish_locked(&mut state, bytes, true);
+                Ok(())
             }
-            state.history.push_back(message);
+            Some(relay) => {
+                let floor = lock(&self.state).last_seq;
+                relay.chat_say(&self.name, bytes.as_str(), floor).await?;
+                Ok(())
+            }
         }
-        // Sent under the lock so history order and broadcast order agree.
-        let _ = self.tx.send(bytes);
     }
 
     /// Removes a member and announces it.
-    pub fn leave(&self, conn_id: u64) {
-        let mut state = lock(&self.state);
-        let Some(pos) = state.members.iter().position(|(id, _)| *id == conn_id) else {
+    pub async fn leave(&self, conn_id: u64) {
+        let Some(name) = self.remove_member(conn_id) else {
             return;
         };
-        let (_, name) = state.members.remove(pos);
-        self.announce(&state, "leave", &name);
+        match &self.relay {
+            None => {
+                let mut state = lock(&self.state);
+                let notice = self.notice(&state, "leave", &name);
+                self.publish_locked(&mut state, notice, false);
+            }
+            Some(relay) => {
+                let floor = lock(&self.state).last_seq;
+                if let Err(err) = relay
+                    .chat_presence(&self.name, "leave", conn_id, &name, now_millis(), floor)
+                    .await
+                {
+                    tracing::warn!(room = %self.name, error = %err, "cannot announce a leave");
+                }
+            }
+        }
     }
 
+    fn remove_member(&self, conn_id: u64) -> Option<String> {
+        let mut state = lock(&self.state);
+        let pos = state.members.iter().position(|(id, _)| *id == conn_id)?;
+        Some(state.members.remove(pos).1)
+    }
+
+    /// Members connected to this instance, in join order.
     pub fn member_names(&self) -> Vec<String> {
         lock(&self.state)
             .members
@@ -161,14 +286,58 @@ impl Room {
             .collect()
     }
 
-    fn announce(&self, state: &RoomState, kind: &str, name: &str) {
+    fn notice(&self, state: &RoomState, kind: &str, name: &str) -> Utf8Bytes {
         let members: Vec<&str> = state.members.iter().map(|(_, n)| n.as_str()).collect();
-        let _ = self.tx.send(frame(&json!({
+        frame(&json!({
             "type": kind,
             "name": name,
             "members": members,
             "ts": now_millis(),
-        })));
+        }))
+    }
+
+    /// Numbers a frame of this process's own and delivers it.
+    fn publish_locked(&self, state: &mut RoomState, bytes: Utf8Bytes, is_message: bool) {
+        state.last_seq += 1;
+        let seq = state.last_seq;
+        self.push_locked(state, seq, bytes, is_message);
+    }
+
+    fn push_locked(&self, state: &mut RoomState, seq: u64, bytes: Utf8Bytes, is_message: bool) {
+        if is_message && self.keep > 0 {
+            if state.history.len() >= self.keep {
+                state.history.pop_front();
+            }
+            state.history.push_back((seq, bytes.clone()));
+        }
+        let _ = self.tx.send(Sequenced { seq, frame: bytes });
+    }
+
+    /// Adds messages kept in Redis to the local history, in order, without
+    /// repeats, trimmed to `keep`.
+    fn merge_history(&self, state: &mut RoomState, kept: Vec<(u64, String)>) {
+        let mut all: BTreeMap<u64, Utf8Bytes> = state.history.drain(..).collect();
+        for (seq, frame) in kept {
+            all.entry(seq).or_insert_with(|| Utf8Bytes::from(frame));
+        }
+        let skip = all.len().saturating_sub(self.keep);
+        state.history = all.into_iter().skip(skip).collect();
+    }
+
+    /// `{"type":"history","room":…,"messages":[…],"ts":…}`, spliced from the
+    /// kept frames rather than re-serialised.
+    fn history_frame(&self, state: &RoomState) -> Utf8Bytes {
+        let mut out = String::from(r#"{"type":"history","room":"#);
+        out.push_str(&serde_json::to_string(&self.name).unwrap_or_default());
+        out.push_str(r#","messages":["#);
+        for (i, (_, message)) in state.history.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(message.as_str());
+        }
+        out.push_str(&format!(r#"],"ts":{}}}"#, now_millis()));
+        Utf8Bytes::from(out)
     }
 }
 
@@ -190,14 +359,14 @@ mod tests {
         serde_json::from_str(bytes.as_str()).unwrap()
     }
 
-    #[test]
-    fn joiners_get_history_then_their_own_join() {
-        let rooms = Rooms::new(2, 16, 10);
-        let a = rooms.join("r", 1, "ann").unwrap();
+    #[tokio::test]
+    async fn joiners_get_history_then_their_own_join() {
+        let rooms = Rooms::new(2, 16, 10, None);
+        let a = rooms.join("r", 1, "ann").await.unwrap();
         for text in ["one", "two", "three"] {
-            a.room.say("ann", text);
+            a.room.say("ann", text).await.unwrap();
         }
-        let mut b = rooms.join("r", 2, "bob").unwrap();
+        let mut b = rooms.join("r", 2, "bob").await.unwrap();
         let history = parse(&b.history);
         let texts: Vec<_> = history["messages"]
             .as_array()
@@ -206,11 +375,11 @@ mod tests {
             .map(|m| m["text"].clone())
             .collect();
         assert_eq!(texts, ["two", "three"], "only the last 2 are kept");
-        let join = parse(&b.rx.try_recv().unwrap());
+        let join = parse(&b.rx.try_recv().unwrap().frame);
         assert_eq!(join["type"], "join");
         assert_eq!(join["members"], json!(["ann", "bob"]));
-        b.room.leave(1);
-        let leave = parse(&b.rx.try_recv().unwrap());
+        b.room.leave(1).await;
+        let leave = parse(&b.rx.try_recv().unwrap().frame);
         assert_eq!(
             (leave["type"].as_str(), leave["name"].as_str()),
             (Some("leave"), Some("ann"))
@@ -218,15 +387,15 @@ mod tests {
         assert_eq!(b.room.member_names(), ["bob"]);
     }
 
-    #[test]
-    fn empty_rooms_are_evicted_when_full() {
-        let rooms = Rooms::new(2, 16, 1);
-        let a = rooms.join("one", 1, "ann").unwrap();
+    #[tokio::test]
+    async fn empty_rooms_are_evicted_when_full() {
+        let rooms = Rooms::new(2, 16, 1, None);
+        let a = rooms.join("one", 1, "ann").await.unwrap();
         assert!(
-            rooms.join("two", 2, "bob").is_err(),
+            rooms.join("two", 2, "bob").await.is_err(),
             "room one still has a member"
         );
-        a.room.leave(1);
-        assert!(rooms.join("two", 2, "bob").is_ok());
+        a.room.leave(1).await;
+        assert!(rooms.join("two", 2, "bob").await.is_ok());
     }
 }

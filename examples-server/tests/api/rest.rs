@@ -8,10 +8,17 @@ use serde_json::json;
 use crate::common::*;
 
 #[tokio::test]
-async fn healthz_answers_ok() {
+async fn health_and_readiness_report_the_embedded_backends() {
     let server = TestServer::start().await;
-    let (status, body) = json(http().get(server.url("/healthz")).send().await.unwrap()).await;
-    assert_eq!((status, body), (200, json!({ "status": "ok" })));
+    let expected = json!({
+        "status": "ok",
+        "store": { "kind": "sqlite", "ok": true },
+        "broker": { "kind": "in-process", "ok": true },
+    });
+    for path in ["/healthz", "/readyz"] {
+        let (status, body) = json(http().get(server.url(path)).send().await.unwrap()).await;
+        assert_eq!((status, body), (200, expected.clone()), "{path}");
+    }
 }
 
 #[tokio::test]

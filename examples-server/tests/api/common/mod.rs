@@ -62,7 +62,7 @@ impl TestServer {
     pub async fn start_config(config: Config, dir: std::sync::Arc<TempDir>) -> TestServer {
         let db_path = match &config.db {
             DbLocation::File(path) => path.clone(),
-            DbLocation::Memory => PathBuf::new(),
+            DbLocation::Memory | DbLocation::Postgres(_) => PathBuf::new(),
         };
         let state = AppState::new(&config).await.expect("state");
         let listener = examples_server::bind(&config).await.expect("bind");

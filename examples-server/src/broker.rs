@@ -1,0 +1,463 @@
+//! The Redis broker (`--redis-url`): carries chat, SSE events and new-post
+//! notices between instances, so a message sent through one instance reaches
+//! readers connected to any other.
+//!
+//! Without it everything stays in-process (the default). With it, every
+//! publication goes through one Lua script that numbers it (per chat room,
+//! or for the event stream) and keeps what a newcomer needs (chat history in
+//! a list, SSE events in a stream for `Last-Event-ID`), then `PUBLISH`es it.
+//! Each instance runs one [`listener`] that delivers what arrives to its own
+//! rooms, hub and subscribers — the publisher included, so all instances see
+//! the same order. Numbers make delivery idempotent: a gap is filled from
+//! Redis, a repeat is dropped.
+//!
+//! Redis may restart empty (no persistence); publishers pass the highest
+//! number they have seen as a floor, so numbering never goes backwards.
+
+pub mod listener;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{AsyncCommands as _, Script};
+use serde::{Deserialize, Serialize};
+
+use crate::posts::Post;
+use crate::sse::hub::{EventKind, NewsEvent};
+
+/// Channels and keys; one prefix so a shared Redis stays tidy.
+pub(crate) const POSTS_CHANNEL: &str = "wirebook:posts";
+pub(crate) const EVENTS_CHANNEL: &str = "wirebook:sse";
+pub(crate) const CHAT_CHANNEL: &str = "wirebook:chat";
+const EVENT_COUNTER: &str = "wirebook:sse:id";
+const EVENT_STREAM: &str = "wirebook:sse:stream";
+const GUEST_COUNTER: &str = "wirebook:chat:guests";
+
+/// A command that takes longer than this counts as Redis being down.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Why a publication failed: Redis is unreachable. Handlers answer 503 (or
+/// an error frame on a chat socket).
+#[derive(Debug, thiserror::Error)]
+#[error("the message relay (Redis) is unavailable: {0}")]
+pub struct RelayDown(pub String);
+
+impl From<redis::RedisError> for RelayDown {
+    fn from(err: redis::RedisError) -> Self {
+        RelayDown(err.to_string())
+    }
+}
+
+/// Numbers the next event (never below the caller's floor), appends it to
+/// the replay stream and publishes `id|json`.
+const PUBLISH_EVENT: &str = r"
+local id = redis.call('INCR', KEYS[1])
+local floor = tonumber(ARGV[1])
+if id <= floor then id = floor + 1; redis.call('SET', KEYS[1], id) end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], id .. '-0', 'e', ARGV[4])
+redis.call('PUBLISH', ARGV[3], id .. '|' .. ARGV[4])
+return id
+";
+
+/// Numbers a chat frame within its room and publishes
+/// `seq kind roomlen room frame`. `say` also appends to the room's history;
+/// `join`/`leave` update the member set and build the notice with the
+/// current member list (join order), which only Redis knows.
+const CHAT: &str = r#"
+local seq = redis.call('INCR', KEYS[1])
+local floor = tonumber(ARGV[1])
+if seq <= floor then seq = floor + 1; redis.call('SET', KEYS[1], seq) end
+local op = ARGV[5]
+local frame
+if op == 'say' then
+  frame = ARGV[9]
+  local keep = tonumber(ARGV[2])
+  if keep > 0 then
+    redis.call('RPUSH', KEYS[2], seq .. '|' .. frame)
+    redis.call('LTRIM', KEYS[2], -keep, -1)
+  end
+else
+  if op == 'join' then
+    redis.call('ZADD', KEYS[3], seq, ARGV[6])
+  else
+    redis.call('ZREM', KEYS[3], ARGV[6])
+  end
+  local names = {}
+  for i, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+    local a = string.find(m, '/', 1, true)
+    local b = string.find(m, '/', a + 1, true)
+    names[i] = cjson.encode(string.sub(m, b + 1))
+  end
+  frame = '{"type":"' .. op .. '","name":' .. ARGV[7] .. ',"members":[' ..
+    table.concat(names, ',') .. '],"ts":' .. ARGV[8] .. '}'
+end
+local kind = 'n'
+if op == 'say' then kind = 'm' end
+redis.call('PUBLISH', ARGV[3], seq .. ' ' .. kind .. ' ' .. string.len(ARGV[4]) .. ' ' .. ARGV[4] .. frame)
+return seq
+"#;
+
+/// Raises a counter to at least `ARGV[1]`.
+const RAISE: &str = r"
+local now = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0
+";
+
+/// An event as published: everything but the id, which Redis assigns.
+#[derive(Serialize, Deserialize)]
+struct EventBody {
+    kind: EventKind,
+    title: String,
+    body: String,
+    ts: u64,
+}
+
+/// One chat publication as it arrives from Redis.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ChatFrame<'a> {
+    pub seq: u64,
+    /// A message (kept in history) rather than a join/leave notice.
+    pub is_message: bool,
+    pub room: &'a str,
+    pub frame: &'a str,
+}
+
+impl<'a> ChatFrame<'a> {
+    pub fn parse(payload: &'a str) -> Option<ChatFrame<'a>> {
+        let (seq, rest) = payload.split_once(' ')?;
+        let (kind, rest) = rest.split_once(' ')?;
+        let (len, rest) = rest.split_once(' ')?;
+        let len: usize = len.parse().ok()?;
+        Some(ChatFrame {
+            seq: seq.parse().ok()?,
+            is_message: kind == "m",
+            room: rest.get(..len)?,
+            frame: rest.get(len..)?,
+        })
+    }
+}
+
+/// The connection to Redis shared by everything in one instance.
+pub struct RedisBroker {
+    client: redis::Client,
+    conn: ConnectionManager,
+    /// Random per process: tells this instance's chat members from others'.
+    instance: String,
+    /// Whether the listener is subscribed right now.
+    listening: AtomicBool,
+    last_error: Mutex<Option<String>>,
+    /// Reconnections of the listener so far (for health reports and tests).
+    reconnects: AtomicU64,
+    stream_keep: usize,
+    chat_keep: usize,
+    publish_event: Script,
+    chat: Script,
+    raise: Script,
+}
+
+impl std::fmt::Debug for RedisBroker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisBroker")
+            .field("instance", &self.instance)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisBroker {
+    /// Connects (failing at start if Redis is unreachable, so a wrong URL is
+    /// noticed) with automatic reconnection afterwards.
+    pub async fn connect(
+        url: &str,
+        stream_keep: usize,
+        chat_keep: usize,
+    ) -> anyhow::Result<Arc<RedisBroker>> {
+        let shown = crate::store::redact(url);
+        let client =
+            redis::Client::open(url).with_context(|| format!("invalid --redis-url {shown}"))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_with_config(client.clone(), config)
+            .await
+            .with_context(|| format!("cannot connect to Redis at {shown}"))?;
+        Ok(Arc::new(RedisBroker {
+            client,
+            conn,
+            instance: crate::state::random_token()?[..12].to_owned(),
+            listening: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            reconnects: AtomicU64::new(0),
+            stream_keep: stream_keep.max(1) * 4,
+            chat_keep,
+            publish_event: Script::new(PUBLISH_EVENT),
+            chat: Script::new(CHAT),
+            raise: Script::new(RAISE),
+        }))
+    }
+
+    fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// Whether the listener is connected: while it is not, other instances'
+    /// messages do not reach this one.
+    pub fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    /// Health: a round trip plus the listener's state.
+    pub async fn check(&self) -> Result<(), RelayDown> {
+        let pong: String = redis::cmd("PING").query_async(&mut self.conn()).await?;
+        if pong != "PONG" {
+            return Err(RelayDown(format!("unexpected PING answer {pong:?}")));
+        }
+        if !self.is_listening() {
+            let why = self
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            return Err(RelayDown(
+                why.unwrap_or_else(|| "the subscriber is reconnecting".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn reconnects(&self) -> u64 {
+        self.reconnects.load(Ordering::Relaxed)
+    }
+
+    /// Announces a stored post to every instance's `postAdded` subscribers.
+    pub async fn publish_post(&self, post: &Post) -> Result<(), RelayDown> {
+        let json = serde_json::to_string(post).unwrap_or_default();
+        let _: i64 = self.conn().publish(POSTS_CHANNEL, json).await?;
+        Ok(())
+    }
+
+    /// Numbers, stores and publishes an SSE event; `floor` is the newest id
+    /// this instance has seen.
+    pub async fn publish_event(
+        &self,
+        kind: EventKind,
+        title: String,
+        body: String,
+        ts: u64,
+        floor: u64,
+    ) -> Result<NewsEvent, RelayDown> {
+        let json = serde_json::to_string(&EventBody {
+            kind,
+            title,
+            body,
+            ts,
+        })
+        .unwrap_or_default();
+        let id: u64 = self
+            .publish_event
+            .key(EVENT_COUNTER)
+            .key(EVENT_STREAM)
+            .arg(floor)
+            .arg(self.stream_keep)
+            .arg(EVENTS_CHANNEL)
+            .arg(&json)
+            .invoke_async(&mut self.conn())
+            .await?;
+        let body: EventBody = serde_json::from_str(&json).map_err(|e| RelayDown(e.to_string()))?;
+        Ok(event_from(id, body))
+    }
+
+    /// Stored events after `after`, oldest first (at most the stream's length).
+    pub async fn events_after(&self, after: u64) -> Result<Vec<NewsEvent>, RelayDown> {
+        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
+            .arg(EVENT_STREAM)
+            .arg(format!("{}-0", after.saturating_add(1)))
+            .arg("+")
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(entries.iter().filter_map(parse_entry).collect())
+    }
+
+    /// The newest `n` stored events, oldest first.
+    pub async fn recent_events(&self, n: usize) -> Result<Vec<NewsEvent>, RelayDown> {
+        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XREVRANGE")
+            .arg(EVENT_STREAM)
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(n.max(1))
+            .query_async(&mut self.conn())
+            .await?;
+        let mut events: Vec<NewsEvent> = entries.iter().filter_map(parse_entry).collect();
+        events.reverse();
+        Ok(events)
+    }
+
+    /// Publishes a chat message to `room`; `floor` is the room's newest
+    /// sequence number here.
+    pub async fn chat_say(&self, room: &str, frame: &str, floor: u64) -> Result<u64, RelayDown> {
+        self.chat_op(room, "say", "", "", 0, frame, floor).await
+    }
+
+    /// Adds (`join`) or removes (`leave`) a member and publishes the notice.
+    pub async fn chat_presence(
+        &self,
+        room: &str,
+        op: &'static str,
+        conn_id: u64,
+        name: &str,
+        ts: u64,
+        floor: u64,
+    ) -> Result<u64, RelayDown> {
+        let member = format!("{}/{conn_id}/{name}", self.instance);
+        let name_json = serde_json::to_string(name).unwrap_or_default();
+        self.chat_op(room, op, &member, &name_json, ts, "", floor)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn chat_op(
+        &self,
+        room: &str,
+        op: &str,
+        member: &str,
+        name_json: &str,
+        ts: u64,
+        frame: &str,
+        floor: u64,
+    ) -> Result<u64, RelayDown> {
+        let keys = room_keys(room);
+        Ok(self
+            .chat
+            .key(&keys[0])
+            .key(&keys[1])
+            .key(&keys[2])
+            .arg(floor)
+            .arg(self.chat_keep)
+            .arg(CHAT_CHANNEL)
+            .arg(room)
+            .arg(op)
+            .arg(member)
+            .arg(name_json)
+            .arg(ts)
+            .arg(frame)
+            .invoke_async(&mut self.conn())
+            .await?)
+    }
+
+    /// A room's kept messages as `(seq, frame)`, oldest first.
+    pub async fn chat_history(&self, room: &str) -> Result<Vec<(u64, String)>, RelayDown> {
+        if self.chat_keep == 0 {
+            return Ok(Vec::new());
+        }
+        let entries: Vec<String> = self.conn().lrange(&room_keys(room)[1], 0, -1).await?;
+        Ok(entries
+            .iter()
+            .filter_map(|e| {
+                let (seq, frame) = e.split_once('|')?;
+                Some((seq.parse().ok()?, frame.to_owned()))
+            })
+            .collect())
+    }
+
+    /// Raises a room's sequence counter to at least `seq` (after Redis lost
+    /// its data in a restart).
+    pub async fn raise_chat_seq(&self, room: &str, seq: u64) -> Result<(), RelayDown> {
+        let _: i64 = self
+            .raise
+            .key(&room_keys(room)[0])
+            .arg(seq)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn raise_event_id(&self, id: u64) -> Result<(), RelayDown> {
+        let _: i64 = self
+            .raise
+            .key(EVENT_COUNTER)
+            .arg(id)
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// A guest number unique across instances.
+    pub async fn next_guest(&self) -> Result<u64, RelayDown> {
+        Ok(self.conn().incr(GUEST_COUNTER, 1).await?)
+    }
+
+    fn set_listening(&self, up: bool, error: Option<String>) {
+        self.listening.store(up, Ordering::Release);
+        if let Some(error) = error {
+            *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+        }
+    }
+}
+
+/// `[seq counter, history list, member set]` of a room.
+fn room_keys(room: &str) -> [String; 3] {
+    // The room name goes in verbatim: Redis keys are binary-safe.
+    [
+        format!("wirebook:chat:room:{room}:seq"),
+        format!("wirebook:chat:room:{room}:history"),
+        format!("wirebook:chat:room:{room}:members"),
+    ]
+}
+
+fn event_from(id: u64, body: EventBody) -> NewsEvent {
+    NewsEvent {
+        id,
+        kind: body.kind,
+        title: body.title,
+        body: body.body,
+        ts: body.ts,
+    }
+}
+
+/// `id|json` as published on [`EVENTS_CHANNEL`].
+pub(crate) fn parse_event(payload: &str) -> Option<NewsEvent> {
+    let (id, json) = payload.split_once('|')?;
+    Some(event_from(
+        id.parse().ok()?,
+        serde_json::from_str(json).ok()?,
+    ))
+}
+
+fn parse_entry((id, fields): &(String, Vec<(String, String)>)) -> Option<NewsEvent> {
+    let id = id.split_once('-')?.0.parse().ok()?;
+    let json = &fields.iter().find(|(k, _)| k == "e")?.1;
+    Some(event_from(id, serde_json::from_str(json).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_frames_carry_rooms_with_any_characters() {
+        let payload = r#"12 m 7 a b|c d{"type":"message"}"#;
+        assert_eq!(
+            ChatFrame::parse(payload),
+            Some(ChatFrame {
+                seq: 12,
+                is_message: true,
+                room: "a b|c d",
+                frame: r#"{"type":"message"}"#,
+            })
+        );
+        assert_eq!(ChatFrame::parse("1 n 40 short"), None);
+    }
+
+    #[test]
+    fn events_round_trip_through_their_payload() {
+        let e = parse_event(r#"7|{"kind":"notify","title":"t","body":"b","ts":5}"#).unwrap();
+        assert_eq!((e.id, e.kind, e.ts), (7, EventKind::Notify, 5));
+    }
+}

@@ -1,0 +1,152 @@
+//! The one subscriber each instance keeps on Redis: delivers what other
+//! instances (and this one) publish to the local rooms, hub and GraphQL
+//! subscribers, and reconnects with backoff when Redis goes away.
+//!
+//! On every (re)connection it first catches up from what Redis kept (the
+//! event stream, each open room's history) and raises Redis's counters to
+//! what this instance has seen, in case Redis restarted empty. Only then does
+//! it report itself listening, so `/readyz` turns green when nothing is missing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+use super::{ChatFrame, RedisBroker, CHAT_CHANNEL, EVENTS_CHANNEL, POSTS_CHANNEL};
+use crate::posts::Post;
+use crate::sse::hub::{Hub, NewsEvent};
+use crate::ws::room::Rooms;
+
+const MIN_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// A subscriber connection can die silently (a paused server, a dropped
+/// route); a ping this often notices within a few seconds.
+const PING_INTERVAL: Duration = Duration::from_secs(3);
+
+/// Where delivered messages go in this instance.
+pub struct Sinks {
+    pub posts: broadcast::Sender<Post>,
+    pub hub: Arc<Hub>,
+    pub rooms: Arc<Rooms>,
+}
+
+/// Runs until `shutdown`.
+pub async fn run(broker: Arc<RedisBroker>, sinks: Sinks, shutdown: CancellationToken) {
+    let mut backoff = MIN_BACKOFF;
+    let mut first = true;
+    loop {
+        if !first {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            broker
+                .reconnects
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        first = false;
+        let pubsub = match subscribe(&broker).await {
+            Ok(pubsub) => pubsub,
+            Err(err) => {
+                broker.set_listening(false, Some(format!("cannot subscribe: {err}")));
+                continue;
+            }
+        };
+        let (mut sink, mut stream) = pubsub.split();
+        if let Err(err) = catch_up(&broker, &sinks).await {
+            broker.set_listening(false, Some(format!("cannot catch up: {err}")));
+            continue;
+        }
+        broker.set_listening(true, None);
+        backoff = MIN_BACKOFF;
+        tracing::info!("subscribed to Redis");
+        let mut ping = tokio::time::interval(PING_INTERVAL);
+        ping.reset();
+        let why = loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                msg = stream.next() => match msg {
+                    Some(msg) => deliver(&broker, &sinks, &msg).await,
+                    None => break "the connection to Redis was lost".to_owned(),
+                },
+                _ = ping.tick() => {
+                    let alive = tokio::time::timeout(PING_INTERVAL, sink.ping::<String>()).await;
+                    if !matches!(alive, Ok(Ok(_))) {
+                        break "Redis stopped answering".to_owned();
+                    }
+                }
+            }
+        };
+        tracing::warn!(reason = %why, "Redis subscriber disconnected; reconnecting");
+        broker.set_listening(false, Some(why));
+    }
+}
+
+async fn subscribe(broker: &RedisBroker) -> redis::RedisResult<redis::aio::PubSub> {
+    let mut pubsub =
+        tokio::time::timeout(super::CONNECT_TIMEOUT * 2, broker.client.get_async_pubsub())
+            .await
+            .map_err(|_| {
+                redis::RedisError::from(std::io::Error::from(std::io::ErrorKind::TimedOut))
+            })??;
+    pubsub
+        .subscribe(&[POSTS_CHANNEL, EVENTS_CHANNEL, CHAT_CHANNEL])
+        .await?;
+    Ok(pubsub)
+}
+
+/// Fills what this instance missed while it was not subscribed and makes
+/// sure Redis numbers on from what this instance has already seen.
+async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::RelayDown> {
+    let last = sinks.hub.last_id();
+    broker.raise_event_id(last).await?;
+    for event in broker.events_after(last).await? {
+        sinks.hub.receive(event);
+    }
+    for (room, seq) in sinks.rooms.open_rooms() {
+        broker.raise_chat_seq(&room, seq).await?;
+        let history = broker.chat_history(&room).await?;
+        sinks.rooms.deliver_missed(&room, history);
+    }
+    Ok(())
+}
+
+async fn deliver(broker: &RedisBroker, sinks: &Sinks, msg: &redis::Msg) {
+    let Ok(payload) = std::str::from_utf8(msg.get_payload_bytes()) else {
+        return;
+    };
+    match msg.get_channel_name() {
+        POSTS_CHANNEL => {
+            if let Ok(post) = serde_json::from_str::<Post>(payload) {
+                let _ = sinks.posts.send(post);
+            }
+        }
+        EVENTS_CHANNEL => {
+            if let Some(event) = super::parse_event(payload) {
+                receive_event(broker, &sinks.hub, event).await;
+            }
+        }
+        CHAT_CHANNEL => {
+            if let Some(frame) = ChatFrame::parse(payload) {
+                sinks.rooms.deliver(&frame);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Delivers an event, first filling a gap (a publication lost while the
+/// subscriber reconnected) from the stream.
+async fn receive_event(broker: &RedisBroker, hub: &Hub, event: NewsEvent) {
+    let last = hub.last_id();
+    if last > 0 && event.id > last + 1 {
+        match broker.events_after(last).await {
+            Ok(missed) => missed.into_iter().for_each(|e| hub.receive(e)),
+            Err(err) => tracing::warn!(error = %err, "cannot fill a gap in the event stream"),
+        }
+    }
+    hub.receive(event);
+}
