@@ -1,7 +1,7 @@
 //! Load benchmark for the examples server (not a timed test; run by hand):
 //!
 //! ```text
-//! cargo bench -p examples-server --bench load --target-dir /work/target-es [-- rest|ws|sse]
+//! cargo bench -p examples-server --bench load --target-dir /work/target-es [-- rest|ws|sse|cluster]
 //! ```
 //!
 //! * `rest`: requests/s of `GET /api/posts` and `GET /api/posts/1` against a
@@ -12,6 +12,11 @@
 //! * `sse`: 5,000 concurrent `/sse/news` subscribers; the server's resident
 //!   memory per subscriber and the fan-out latency of `POST /api/notify`.
 //!
+//! * `cluster` (only by name; needs `redis-server`): the `ws` and `sse`
+//!   scenarios with two instances on Redis against one instance in the same
+//!   run: senders on instance A and receivers on B, and 5,000 subscribers
+//!   split over A and B.
+//!
 //! `-- serve` only starts the REST servers and prints their URLs, so `wrk`
 //! can cross-check the REST numbers.
 //!
@@ -19,6 +24,7 @@
 //! its memory is measured alone. Each scenario runs `RUNS` times (default 3)
 //! and the medians are printed as a Markdown table.
 
+mod cluster;
 mod process;
 mod rest;
 mod sse;
@@ -27,6 +33,7 @@ mod ws;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use cluster::bench_cluster;
 use rest::{bench_rest, serve_for_external_load};
 use sse::bench_sse;
 use ws::bench_ws;
@@ -62,6 +69,10 @@ fn main() {
     }
     if wants("sse") {
         report.extend(bench_sse(runs));
+    }
+    // Needs redis-server; only when asked for by name.
+    if filter.as_deref() == Some("cluster") {
+        report.extend(bench_cluster(runs));
     }
     println!("\n| scenario | median of {runs} runs | runs |");
     println!("|---|---|---|");

@@ -15,8 +15,14 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// With extra flags, e.g. `--redis-url`.
+    pub fn start_with(extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_examples-server"))
             .args(["--addr", "127.0.0.1:0", "--memory", "--news-interval", "0"])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use crate::process::{latency_row, Server};
 use crate::{fmt_runs, median, micros_now, percentile, runtime};
 
-const SSE_CLIENTS: usize = 5000;
+pub const SSE_CLIENTS: usize = 5000;
 /// Within the default write burst of 30 per client address.
 const SSE_EVENTS: usize = 20;
 
@@ -21,7 +21,7 @@ pub fn bench_sse(runs: usize) -> Vec<(String, String, String)> {
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         let server = Server::start();
-        let (kib, p50, p99, missing) = rt.block_on(sse_run(&server));
+        let (kib, p50, p99, missing) = rt.block_on(sse_run(&server, &[server.addr]));
         eprintln!("sse run {run}: {kib:.1} KiB/subscriber, p50 {p50:.1} ms, p99 {p99:.1} ms, lost {missing}");
         per_sub.push(kib);
         p50s.push(p50);
@@ -42,7 +42,8 @@ pub fn bench_sse(runs: usize) -> Vec<(String, String, String)> {
     rows
 }
 
-async fn sse_run(server: &Server) -> (f64, f64, f64, u64) {
+/// Publishes through `server`; subscribers round-robin over `subscribe_at`.
+pub async fn sse_run(server: &Server, subscribe_at: &[SocketAddr]) -> (f64, f64, f64, u64) {
     let addr = server.addr;
     // Warm the server up (runtime threads, database, allocator) before the baseline.
     post_notify(addr, "warm-up").await;
@@ -50,10 +51,11 @@ async fn sse_run(server: &Server) -> (f64, f64, f64, u64) {
     let before = server.rss_kib();
     let ready = Arc::new(AtomicU64::new(0));
     let mut clients = Vec::new();
-    for _batch in 0..SSE_CLIENTS / 250 {
+    for batch in 0..SSE_CLIENTS / 250 {
         let mut connecting = Vec::new();
-        for _ in 0..250 {
-            connecting.push(tokio::spawn(sse_connect(addr)));
+        for i in 0..250 {
+            let at = subscribe_at[(batch * 250 + i) % subscribe_at.len()];
+            connecting.push(tokio::spawn(sse_connect(at)));
         }
         for c in connecting {
             let stream = c.await.unwrap();

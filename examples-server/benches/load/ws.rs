@@ -9,8 +9,8 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::process::{latency_row, Server};
 use crate::{micros_now, percentile, runtime};
 
-const WS_CLIENTS: usize = 1000;
-const WS_SENDERS: usize = 10;
+pub const WS_CLIENTS: usize = 1000;
+pub const WS_SENDERS: usize = 10;
 /// Per sender: 15 messages 600 ms apart stays under 20 per 10 s.
 const WS_MESSAGES: usize = 15;
 
@@ -19,7 +19,7 @@ pub fn bench_ws(runs: usize) -> Vec<(String, String, String)> {
     let (mut p50s, mut p99s, mut lost) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         let server = Server::start();
-        let (p50, p99, missing) = rt.block_on(ws_run(server.addr));
+        let (p50, p99, missing) = rt.block_on(ws_run(server.addr, &[server.addr]));
         eprintln!("ws run {run}: p50 {p50:.1} ms, p99 {p99:.1} ms, lost {missing}");
         p50s.push(p50);
         p99s.push(p99);
@@ -33,8 +33,9 @@ pub fn bench_ws(runs: usize) -> Vec<(String, String, String)> {
     )
 }
 
-async fn ws_run(addr: SocketAddr) -> (f64, f64, u64) {
-    let url = format!("ws://{addr}/ws/chat?room=bench");
+/// Senders connect to `senders_at`; receivers round-robin over `receivers_at`.
+pub async fn ws_run(senders_at: SocketAddr, receivers_at: &[SocketAddr]) -> (f64, f64, u64) {
+    let url = format!("ws://{senders_at}/ws/chat?room=bench");
     // Senders join first and read from the start: every join is broadcast to
     // the whole room, so anyone who doesn't read during the join storm falls
     // behind and is (rightly) dropped as a slow consumer.
@@ -53,7 +54,9 @@ async fn ws_run(addr: SocketAddr) -> (f64, f64, u64) {
     for batch in 0..WS_CLIENTS / 25 {
         let mut connecting = Vec::new();
         for i in 0..25 {
-            let url = format!("{url}&name=c{}", batch * 25 + i);
+            let n = batch * 25 + i;
+            let at = receivers_at[n % receivers_at.len()];
+            let url = format!("ws://{at}/ws/chat?room=bench&name=c{n}");
             connecting.push(tokio::spawn(async move {
                 tokio_tungstenite::connect_async(url).await.unwrap().0
             }));

@@ -24,6 +24,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// A subscriber connection can die silently (a paused server, a dropped
 /// route); a ping this often notices within a few seconds.
 const PING_INTERVAL: Duration = Duration::from_secs(3);
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Where delivered messages go in this instance.
 pub struct Sinks {
@@ -63,23 +64,35 @@ pub async fn run(broker: Arc<RedisBroker>, sinks: Sinks, shutdown: CancellationT
         broker.set_listening(true, None);
         backoff = MIN_BACKOFF;
         tracing::info!("subscribed to Redis");
-        let mut ping = tokio::time::interval(PING_INTERVAL);
-        ping.reset();
+        // Pinged from its own task: awaiting the answer here would stop us
+        // draining messages, and the answer queues behind them.
+        let (dead_tx, mut dead_rx) = tokio::sync::oneshot::channel::<()>();
+        let pinger = tokio::spawn(async move {
+            let mut ping = tokio::time::interval(PING_INTERVAL);
+            ping.reset();
+            loop {
+                ping.tick().await;
+                let alive = tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>()).await;
+                if !matches!(alive, Ok(Ok(_))) {
+                    let _ = dead_tx.send(());
+                    return;
+                }
+            }
+        });
         let why = loop {
             tokio::select! {
-                () = shutdown.cancelled() => return,
+                () = shutdown.cancelled() => {
+                    pinger.abort();
+                    return;
+                }
                 msg = stream.next() => match msg {
                     Some(msg) => deliver(&broker, &sinks, &msg).await,
                     None => break "the connection to Redis was lost".to_owned(),
                 },
-                _ = ping.tick() => {
-                    let alive = tokio::time::timeout(PING_INTERVAL, sink.ping::<String>()).await;
-                    if !matches!(alive, Ok(Ok(_))) {
-                        break "Redis stopped answering".to_owned();
-                    }
-                }
+                _ = &mut dead_rx => break "Redis stopped answering".to_owned(),
             }
         };
+        pinger.abort();
         tracing::warn!(reason = %why, "Redis subscriber disconnected; reconnecting");
         broker.set_listening(false, Some(why));
     }

@@ -582,3 +582,15 @@ async fn a_postgresql_outage_gives_503s_and_loses_nothing() {
     );
     create_post(&server, "written after the outage").await;
 }
+
+#[tokio::test]
+async fn the_subscriber_stays_connected_past_its_keepalive_pings() {
+    let Some(c) = cluster().await else { return };
+    // The listener pings Redis every 3 s; an answer it misreads would make
+    // it reconnect (and refuse chat joins meanwhile) every few seconds.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    for server in [&c.a, &c.b] {
+        let report = wait_ready(server, true).await;
+        assert_eq!(report["broker"]["reconnects"], 0, "{report}");
+    }
+}
