@@ -101,6 +101,25 @@ redis.call('PUBLISH', ARGV[3], seq .. ' ' .. kind .. ' ' .. string.len(ARGV[4]) 
 return seq
 "#;
 
+/// A token bucket shared by every instance: takes a token or answers how
+/// many milliseconds until one is free. Redis's clock, so instances' clocks
+/// need not agree. `ARGV`: burst, tokens per minute.
+const TAKE_TOKEN: &str = r"
+local burst = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2]) / 60000
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or burst
+local at = tonumber(b[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_ms) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / per_ms) + 1000)
+return wait
+";
+
 /// Raises a counter to at least `ARGV[1]`.
 const RAISE: &str = r"
 local now = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -158,6 +177,7 @@ pub struct RedisBroker {
     publish_event: Script,
     chat: Script,
     raise: Script,
+    take_token: Script,
 }
 
 impl std::fmt::Debug for RedisBroker {
@@ -199,6 +219,7 @@ impl RedisBroker {
             publish_event: Script::new(PUBLISH_EVENT),
             chat: Script::new(CHAT),
             raise: Script::new(RAISE),
+            take_token: Script::new(TAKE_TOKEN),
         }))
     }
 
@@ -386,6 +407,23 @@ impl RedisBroker {
             .invoke_async(&mut self.conn())
             .await?;
         Ok(())
+    }
+
+    /// Takes a write token for `client` from the shared bucket; `Ok(0)`
+    /// when taken, else the milliseconds until one is free.
+    pub async fn take_token(
+        &self,
+        client: &str,
+        burst: u32,
+        per_minute: u32,
+    ) -> Result<u64, RelayDown> {
+        Ok(self
+            .take_token
+            .key(format!("wirebook:writes:{client}"))
+            .arg(burst.max(1))
+            .arg(per_minute.max(1))
+            .invoke_async(&mut self.conn())
+            .await?)
     }
 
     /// A guest number unique across instances.

@@ -142,6 +142,9 @@ pub struct Config {
     pub seed: bool,
     /// Serve repeated `GET /api/posts…` from memory until the next write.
     pub cache_responses: bool,
+    /// Take the client address for rate limits from the last `X-Forwarded-For`
+    /// entry when the connection comes from loopback (a reverse proxy on this host).
+    pub trust_forwarded_for: bool,
     /// `redis://…`: carry chat, SSE events and new-post notices between
     /// instances through Redis pub/sub. `None` keeps them in-process.
     pub redis_url: Option<String>,
@@ -160,6 +163,7 @@ impl Default for Config {
             seed: true,
             cache_responses: true,
             redis_url: None,
+            trust_forwarded_for: false,
             limits: Limits::default(),
         }
     }

@@ -177,21 +177,48 @@ fn parse_delay(query: Option<&str>, cap: Duration) -> Result<Option<Duration>, A
 
 /// The client's IP when the server was started with `ConnectInfo`
 /// (`serve` does; an embedding server might not, then all clients share one
-/// rate-limit bucket). Never rejects.
+/// rate-limit bucket). Behind a reverse proxy on the same host
+/// (`trust_forwarded_for`), the address the proxy appended to
+/// `X-Forwarded-For`. Never rejects.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = || forwarded_for(&parts.headers);
+        Ok(ClientIp(match peer {
+            // Only a proxy on this machine is believed; anyone else could
+            // send the header to get a fresh rate-limit bucket.
+            Some(ip) if ip.is_loopback() && state.config().trust_forwarded_for => {
+                forwarded().or(Some(ip))
+            }
+            other => other,
+        }))
     }
+}
+
+/// The rightmost `X-Forwarded-For` address: the one the nearest proxy saw,
+/// which the client cannot forge (entries to its left it can).
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    last.parse().ok()
 }
 
 /// Rejects WebSocket upgrades from browser pages on origins that are not

@@ -57,6 +57,11 @@ struct Cli {
     )]
     redis_url: Option<String>,
 
+    /// Behind a reverse proxy on this host (nginx): rate-limit by the client address the proxy
+    /// appends to X-Forwarded-For, instead of the proxy's own. Only loopback peers are believed.
+    #[arg(long, env = "EXAMPLES_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+
     /// Also allow browser pages from this origin (e.g. https://you.github.io); repeatable,
     /// comma-separated in the environment. `scheme://host:*` allows any port, `*` any origin.
     /// Loopback origins (http://127.0.0.1:*, http://localhost:*, http://[::1]:*) are always allowed.
@@ -106,6 +111,7 @@ impl From<Cli> for Config {
                 (None, false, None) => DbLocation::default_file(),
             },
             redis_url: cli.redis_url,
+            trust_forwarded_for: cli.trust_forwarded_for,
             allow_origins: cli.allow_origins,
             allow_any_host: cli.allow_any_host,
             admin_token: cli.admin_token,

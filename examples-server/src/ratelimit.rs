@@ -1,11 +1,16 @@
 //! Two small rate limiters: a per-client-IP token bucket for writes (429 on
 //! `/api` and `addPost`) and a per-connection sliding window for chat frames.
+//!
+//! With Redis the write buckets live there, so a client's limit is the same
+//! however many instances share the load; if Redis cannot answer, this
+//! instance's own buckets stand in rather than refusing every write.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::broker::RedisBroker;
 use crate::config::RateLimit;
 
 /// Buckets kept before full (idle) ones are forgotten, so a scan from many
@@ -19,6 +24,7 @@ const MAX_TRACKED_CLIENTS: usize = 10_000;
 pub struct WriteLimiter {
     limit: Option<RateLimit>,
     buckets: Mutex<HashMap<Option<IpAddr>, Bucket>>,
+    relay: Option<Arc<RedisBroker>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -28,15 +34,24 @@ struct Bucket {
 }
 
 impl WriteLimiter {
-    pub fn new(limit: Option<RateLimit>) -> Self {
+    pub fn new(limit: Option<RateLimit>, relay: Option<Arc<RedisBroker>>) -> Self {
         WriteLimiter {
             limit,
             buckets: Mutex::new(HashMap::new()),
+            relay,
         }
     }
 
     /// Takes one token for `client`, or says how long until one is free.
-    pub fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+    pub async fn check(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        if let (Some(limit), Some(relay)) = (self.limit, &self.relay) {
+            let key = client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+            match relay.take_token(&key, limit.burst, limit.per_minute).await {
+                Ok(0) => return Ok(()),
+                Ok(wait_ms) => return Err(Duration::from_millis(wait_ms)),
+                Err(err) => tracing::debug!(error = %err, "shared rate limit unavailable"),
+            }
+        }
         self.check_at(client, Instant::now())
     }
 
@@ -108,10 +123,13 @@ mod tests {
 
     #[test]
     fn buckets_allow_a_burst_then_refill() {
-        let limiter = WriteLimiter::new(Some(RateLimit {
-            burst: 2,
-            per_minute: 60,
-        }));
+        let limiter = WriteLimiter::new(
+            Some(RateLimit {
+                burst: 2,
+                per_minute: 60,
+            }),
+            None,
+        );
         let ip = Some(IpAddr::from([127, 0, 0, 1]));
         let t0 = Instant::now();
         assert!(limiter.check_at(ip, t0).is_ok());

@@ -83,7 +83,7 @@ impl AppState {
         );
         let posts = Posts::new(store, relay.clone());
         let shutdown = CancellationToken::new();
-        let writes = Arc::new(WriteLimiter::new(config.limits.write_rate));
+        let writes = Arc::new(WriteLimiter::new(config.limits.write_rate, relay.clone()));
         let schemas = crate::graphql::build_schemas(
             posts.clone(),
             &config.limits,
@@ -186,8 +186,11 @@ impl AppState {
     }
 
     /// Takes a write token for `client` or says when to retry (429).
-    pub fn check_write_rate(&self, client: Option<IpAddr>) -> Result<(), std::time::Duration> {
-        self.inner.writes.check(client)
+    pub async fn check_write_rate(
+        &self,
+        client: Option<IpAddr>,
+    ) -> Result<(), std::time::Duration> {
+        self.inner.writes.check(client).await
     }
 
     /// Starts graceful shutdown: WebSocket clients get close code 1001, SSE

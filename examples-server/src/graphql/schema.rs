@@ -279,7 +279,11 @@ impl MutationRoot {
         tags: Option<Vec<String>>,
     ) -> Result<PostObject> {
         let client = ctx.data_opt::<ClientAddr>().and_then(|c| c.0);
-        if let Err(wait) = ctx.data_unchecked::<Arc<WriteLimiter>>().check(client) {
+        if let Err(wait) = ctx
+            .data_unchecked::<Arc<WriteLimiter>>()
+            .check(client)
+            .await
+        {
             let secs = wait.as_secs().max(1);
             return Err(
                 Error::new(format!("too many requests, retry in {secs} s")).extend_with(|_, e| {

@@ -205,7 +205,7 @@ async fn create_post(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let mut fields = read_fields(&state, client, &headers, body)?;
+    let mut fields = read_fields(&state, client, &headers, body).await?;
     let post = NewPost {
         author: fields.string("author"),
         title: fields.string("title"),
@@ -257,7 +257,7 @@ async fn notify(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let mut fields = read_fields(&state, client, &headers, body)?;
+    let mut fields = read_fields(&state, client, &headers, body).await?;
     let title = fields.string("title").trim().to_owned();
     let body = fields.string("body").trim().to_owned();
     let mut errors = fields.into_errors();
@@ -287,7 +287,7 @@ async fn not_found() -> AppError {
 
 /// The write-side preamble shared by POST handlers: rate limit, then parse
 /// the body. The limit comes first so a flood costs no parsing.
-fn read_fields(
+async fn read_fields(
     state: &AppState,
     client: ClientIp,
     headers: &HeaderMap,
@@ -295,6 +295,7 @@ fn read_fields(
 ) -> Result<Fields, AppError> {
     state
         .check_write_rate(client.0)
+        .await
         .map_err(AppError::TooManyRequests)?;
     // A Content-Length over the limit is refused by RequestBodyLimitLayer
     // before the handler runs; a chunked body growing past it fails here.

@@ -288,3 +288,40 @@ async fn writes_are_rate_limited_per_client_with_429() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_trusted_proxy_s_forwarded_for_address_gets_its_own_bucket() {
+    let limited = |c: &mut examples_server::Config| {
+        c.limits.write_rate = Some(RateLimit {
+            burst: 1,
+            per_minute: 1,
+        });
+    };
+    let post = |server: &TestServer, forwarded_for: &str| {
+        http()
+            .post(server.url("/api/posts"))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({ "author": "a", "title": "t", "body": "b" }))
+            .send()
+    };
+    let proxied = TestServer::start_with(|c| {
+        limited(c);
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    assert_eq!(post(&proxied, "203.0.113.5").await.unwrap().status(), 201);
+    // Same reader again, even with a made-up entry in front of the proxy's.
+    assert_eq!(
+        post(&proxied, "198.51.100.1, 203.0.113.5")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    assert_eq!(post(&proxied, "203.0.113.6").await.unwrap().status(), 201);
+
+    // Without the setting the header is ignored: every request is the peer's.
+    let direct = TestServer::start_with(limited).await;
+    assert_eq!(post(&direct, "203.0.113.5").await.unwrap().status(), 201);
+    assert_eq!(post(&direct, "203.0.113.6").await.unwrap().status(), 429);
+}

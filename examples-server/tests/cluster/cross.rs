@@ -31,10 +31,19 @@ pub async fn cluster() -> Option<Cluster> {
 }
 
 pub async fn instance(redis: &RedisServer, db: &ScratchDb) -> TestServer {
+    instance_with(redis, db, |_| {}).await
+}
+
+pub async fn instance_with(
+    redis: &RedisServer,
+    db: &ScratchDb,
+    adjust: impl FnOnce(&mut examples_server::Config),
+) -> TestServer {
     let (redis_url, db_url) = (redis.url(), db.url().to_owned());
     let server = TestServer::start_with(move |c| {
         c.db = DbLocation::Postgres(db_url);
         c.redis_url = Some(redis_url);
+        adjust(c);
     })
     .await;
     assert_eq!(wait_ready(&server, true).await["broker"]["kind"], "redis");
@@ -592,5 +601,39 @@ async fn the_subscriber_stays_connected_past_its_keepalive_pings() {
     for server in [&c.a, &c.b] {
         let report = wait_ready(server, true).await;
         assert_eq!(report["broker"]["reconnects"], 0, "{report}");
+    }
+}
+
+#[tokio::test]
+async fn write_limits_are_shared_by_the_instances() {
+    let Some(c) = cluster().await else { return };
+    let limited = |c: &mut examples_server::Config| {
+        c.limits.write_rate = Some(examples_server::RateLimit {
+            burst: 2,
+            per_minute: 1,
+        });
+    };
+    let a = instance_with(&c.redis, &c.db, limited).await;
+    let b = instance_with(&c.redis, &c.db, limited).await;
+    create_post(&a, "one").await;
+    create_post(&b, "two").await;
+    for server in [&a, &b] {
+        let response = http()
+            .post(server.url("/api/notify"))
+            .json(&json!({ "title": "three", "body": "b" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            429,
+            "the bucket is the client's, not the instance's"
+        );
+        let retry: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
     }
 }
