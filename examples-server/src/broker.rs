@@ -35,6 +35,11 @@ pub(crate) const CHAT_CHANNEL: &str = "wirebook:chat";
 const EVENT_COUNTER: &str = "wirebook:sse:id";
 const EVENT_STREAM: &str = "wirebook:sse:stream";
 const GUEST_COUNTER: &str = "wirebook:chat:guests";
+/// `wirebook:instance:<id>` exists while that instance is alive.
+const INSTANCE_PREFIX: &str = "wirebook:instance:";
+/// How long an instance counts as alive after its last heartbeat; the
+/// listener refreshes it every few seconds.
+pub(crate) const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
 
 /// A command that takes longer than this counts as Redis being down.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -86,11 +91,22 @@ else
   else
     redis.call('ZREM', KEYS[3], ARGV[6])
   end
+  -- Members of an instance that stopped refreshing its heartbeat (it
+  -- crashed without saying goodbye) are dropped here.
   local names = {}
-  for i, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+  local alive = {}
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
     local a = string.find(m, '/', 1, true)
     local b = string.find(m, '/', a + 1, true)
-    names[i] = cjson.encode(string.sub(m, b + 1))
+    local instance = string.sub(m, 1, a - 1)
+    if alive[instance] == nil then
+      alive[instance] = redis.call('EXISTS', ARGV[10] .. instance) == 1
+    end
+    if alive[instance] then
+      names[#names + 1] = cjson.encode(string.sub(m, b + 1))
+    else
+      redis.call('ZREM', KEYS[3], m)
+    end
   end
   frame = '{"type":"' .. op .. '","name":' .. ARGV[7] .. ',"members":[' ..
     table.concat(names, ',') .. '],"ts":' .. ARGV[8] .. '}'
@@ -368,6 +384,7 @@ impl RedisBroker {
             .arg(name_json)
             .arg(ts)
             .arg(frame)
+            .arg(INSTANCE_PREFIX)
             .invoke_async(&mut self.conn())
             .await?)
     }
@@ -424,6 +441,17 @@ impl RedisBroker {
             .arg(per_minute.max(1))
             .invoke_async(&mut self.conn())
             .await?)
+    }
+
+    /// Marks this instance alive for [`HEARTBEAT_TTL`] (its chat members
+    /// count only while it is).
+    pub async fn heartbeat(&self) -> Result<(), RelayDown> {
+        let ttl = u64::try_from(HEARTBEAT_TTL.as_millis()).unwrap_or(u64::MAX);
+        let _: () = self
+            .conn()
+            .pset_ex(format!("{INSTANCE_PREFIX}{}", self.instance), 1, ttl)
+            .await?;
+        Ok(())
     }
 
     /// A guest number unique across instances.

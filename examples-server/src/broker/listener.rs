@@ -67,11 +67,15 @@ pub async fn run(broker: Arc<RedisBroker>, sinks: Sinks, shutdown: CancellationT
         // Pinged from its own task: awaiting the answer here would stop us
         // draining messages, and the answer queues behind them.
         let (dead_tx, mut dead_rx) = tokio::sync::oneshot::channel::<()>();
+        let beating = Arc::clone(&broker);
         let pinger = tokio::spawn(async move {
             let mut ping = tokio::time::interval(PING_INTERVAL);
             ping.reset();
             loop {
                 ping.tick().await;
+                if let Err(err) = beating.heartbeat().await {
+                    tracing::debug!(error = %err, "heartbeat failed");
+                }
                 let alive = tokio::time::timeout(PING_TIMEOUT, sink.ping::<redis::Value>()).await;
                 if !matches!(alive, Ok(Ok(_))) {
                     let _ = dead_tx.send(());
@@ -114,6 +118,7 @@ async fn subscribe(broker: &RedisBroker) -> redis::RedisResult<redis::aio::PubSu
 /// Fills what this instance missed while it was not subscribed and makes
 /// sure Redis numbers on from what this instance has already seen.
 async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::RelayDown> {
+    broker.heartbeat().await?;
     let last = sinks.hub.last_id();
     broker.raise_event_id(last).await?;
     for event in broker.events_after(last).await? {

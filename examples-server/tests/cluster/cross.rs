@@ -637,3 +637,27 @@ async fn write_limits_are_shared_by_the_instances() {
         assert!((1..=60).contains(&retry), "{retry}");
     }
 }
+
+#[tokio::test]
+async fn members_of_an_instance_that_died_are_dropped_from_the_list() {
+    let Some(c) = cluster().await else { return };
+    // What a crashed instance leaves behind: a member and no heartbeat.
+    c.redis
+        .command(&[
+            "ZADD",
+            "wirebook:chat:room:r:members",
+            "1",
+            "0123456789ab/7/ghost",
+        ])
+        .await
+        .unwrap();
+    let (mut ann, _) = join(&c.a, "r", "ann").await;
+    let notice = recv_type(&mut ann, "join").await;
+    assert_eq!(notice["members"], json!(["ann"]), "{notice}");
+    let left = c
+        .redis
+        .command(&["ZCARD", "wirebook:chat:room:r:members"])
+        .await
+        .unwrap();
+    assert_eq!(left, crate::services::Reply::Int(1));
+}
