@@ -5,6 +5,7 @@
 #[path = "../api/common/mod.rs"]
 mod common;
 mod cross;
+mod nginx;
 mod proxy;
 mod services;
 

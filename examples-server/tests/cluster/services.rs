@@ -108,7 +108,15 @@ fn missing(service: &str) -> Option<String> {
             Some(_) => None,
             None => Some(format!("PostgreSQL: {DATABASE_URL_ENV} is not set")),
         },
-        other => panic!("services::require: unknown service {other:?} (redis or postgres)"),
+        "nginx" => std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .chain(["/usr/sbin".into()])
+            .any(|dir| dir.join("nginx").is_file())
+            .then_some(())
+            .map_or_else(
+                || Some("nginx: not on PATH (apt-get install nginx)".into()),
+                |()| None,
+            ),
+        other => panic!("services::require: unknown service {other:?} (redis, postgres or nginx)"),
     }
 }
 
