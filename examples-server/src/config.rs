@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where posts and events are stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum DbLocation {
     /// A private in-memory SQLite database: nothing survives a restart (tests, demos).
     Memory,
@@ -18,6 +18,20 @@ pub enum DbLocation {
     /// A PostgreSQL database (`postgres://user:pass@host/db`), migrated on
     /// start; for several instances sharing one data set.
     Postgres(String),
+}
+
+/// Written by hand so a password in a PostgreSQL URL never reaches a log.
+impl std::fmt::Debug for DbLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbLocation::Memory => f.write_str("Memory"),
+            DbLocation::File(path) => f.debug_tuple("File").field(path).finish(),
+            DbLocation::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&crate::store::redact(url))
+                .finish(),
+        }
+    }
 }
 
 impl DbLocation {
@@ -124,7 +138,7 @@ impl Default for Limits {
 }
 
 /// Everything [`crate::AppState::new`] and [`crate::bind`] need.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Address to listen on; only loopback unless `allow_any_host` is set.
     pub addr: SocketAddr,
@@ -166,6 +180,28 @@ impl Default for Config {
             trust_forwarded_for: false,
             limits: Limits::default(),
         }
+    }
+}
+
+/// Written by hand to keep secrets (the admin token, passwords in URLs) out of logs.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("db", &self.db)
+            .field("allow_origins", &self.allow_origins)
+            .field("allow_any_host", &self.allow_any_host)
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "***"))
+            .field("news_interval", &self.news_interval)
+            .field("seed", &self.seed)
+            .field("cache_responses", &self.cache_responses)
+            .field(
+                "redis_url",
+                &self.redis_url.as_deref().map(crate::store::redact),
+            )
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 
@@ -302,6 +338,20 @@ mod tests {
         assert!(OriginPattern::parse("example.org").is_err());
         assert!(OriginPattern::parse("ftp://example.org").is_err());
         assert!(OriginPattern::parse("https://example.org/path").is_err());
+    }
+
+    #[test]
+    fn database_passwords_stay_out_of_debug_output() {
+        let config = Config {
+            db: DbLocation::Postgres("postgres://me:hunter2@db/x".into()),
+            redis_url: Some("redis://:s3cret@cache:6379/".into()),
+            admin_token: Some("t0ken".into()),
+            ..Config::default()
+        };
+        let shown = format!("{config:?}");
+        for secret in ["hunter2", "s3cret", "t0ken"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 
     #[test]
