@@ -398,3 +398,58 @@ async fn cached_reads_follow_writes_from_this_and_other_servers() {
     assert_eq!(response.status(), 204);
     assert_eq!(read(&first, "/api/posts/5").await.0, 404);
 }
+
+/// A port on loopback that nothing listens on.
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn unreachable_backends_fail_the_start_with_the_url_and_no_password() {
+    let port = closed_port();
+    let output = binary()
+        .args(["--addr", "127.0.0.1:0", "--database-url"])
+        .arg(format!(
+            "postgres://wirebook:hunter2@127.0.0.1:{port}/posts"
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "error: cannot prepare PostgreSQL database postgres://wirebook:***@127.0.0.1:{port}/posts"
+        )) && stderr.contains("cannot connect to PostgreSQL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    let output = binary()
+        .args(["--addr", "127.0.0.1:0", "--memory", "--redis-url"])
+        .arg(format!("redis://:hunter2@127.0.0.1:{port}/"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "error: cannot connect to Redis at redis://:***@127.0.0.1:{port}/"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    let output = binary()
+        .args(["--addr", "127.0.0.1:0", "--database-url", "mysql://nope"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: invalid --database-url mysql://nope"),
+        "{stderr}"
+    );
+}

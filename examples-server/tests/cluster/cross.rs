@@ -661,3 +661,26 @@ async fn members_of_an_instance_that_died_are_dropped_from_the_list() {
         .unwrap();
     assert_eq!(left, crate::services::Reply::Int(1));
 }
+
+#[tokio::test]
+async fn instances_starting_together_migrate_and_seed_once() {
+    if !require_all(&["postgres"]) {
+        return;
+    }
+    let db = ScratchDb::create().await.expect("scratch database");
+    let start =
+        |db_url: String| TestServer::start_with(move |c| c.db = DbLocation::Postgres(db_url));
+    let (a, b, c) = tokio::join!(
+        start(db.url().to_owned()),
+        start(db.url().to_owned()),
+        start(db.url().to_owned())
+    );
+    for server in [&a, &b, &c] {
+        let (status, list) = json(http().get(server.url("/api/posts")).send().await.unwrap()).await;
+        assert_eq!(
+            (status, list["total"].clone()),
+            (200, json!(8)),
+            "seeded once"
+        );
+    }
+}
