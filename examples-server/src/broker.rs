@@ -389,6 +389,27 @@ impl RedisBroker {
             .await?)
     }
 
+    /// Puts this instance's members of `room` back into the room's member
+    /// set (after Redis restarted empty), without announcing them again.
+    pub async fn restore_members(
+        &self,
+        room: &str,
+        seq: u64,
+        members: &[(u64, String)],
+    ) -> Result<(), RelayDown> {
+        if members.is_empty() {
+            return Ok(());
+        }
+        let mut cmd = redis::cmd("ZADD");
+        cmd.arg(&room_keys(room)[2]).arg("NX");
+        for (conn_id, name) in members {
+            cmd.arg(seq)
+                .arg(format!("{}/{conn_id}/{name}", self.instance));
+        }
+        let _: i64 = cmd.query_async(&mut self.conn()).await?;
+        Ok(())
+    }
+
     /// A room's kept messages as `(seq, frame)`, oldest first.
     pub async fn chat_history(&self, room: &str) -> Result<Vec<(u64, String)>, RelayDown> {
         if self.chat_keep == 0 {

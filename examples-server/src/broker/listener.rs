@@ -124,10 +124,13 @@ async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::Rela
     for event in broker.events_after(last).await? {
         sinks.hub.receive(event);
     }
-    for (room, seq) in sinks.rooms.open_rooms() {
-        broker.raise_chat_seq(&room, seq).await?;
-        let history = broker.chat_history(&room).await?;
-        sinks.rooms.deliver_missed(&room, history);
+    for room in sinks.rooms.open_rooms() {
+        broker.raise_chat_seq(&room.name, room.last_seq).await?;
+        broker
+            .restore_members(&room.name, room.last_seq, &room.members)
+            .await?;
+        let history = broker.chat_history(&room.name).await?;
+        sinks.rooms.deliver_missed(&room.name, history);
     }
     Ok(())
 }

@@ -68,6 +68,14 @@ struct RoomState {
     last_seq: u64,
 }
 
+/// A room as the Redis listener re-announces it after reconnecting.
+pub(crate) struct OpenRoom {
+    pub name: String,
+    pub last_seq: u64,
+    /// (connection id, nickname) of the members connected here.
+    pub members: Vec<(u64, String)>,
+}
+
 /// What a new member gets: the history frame to send first, and the
 /// receiver for everything after it (starting with its own join notice).
 pub struct Joined {
@@ -208,11 +216,19 @@ impl Rooms {
         }
     }
 
-    /// Every room held here, with its newest sequence number.
-    pub(crate) fn open_rooms(&self) -> Vec<(String, u64)> {
+    /// Every room held here, with its newest sequence number and the
+    /// members connected here.
+    pub(crate) fn open_rooms(&self) -> Vec<OpenRoom> {
         lock(&self.rooms)
             .values()
-            .map(|r| (r.name.clone(), lock(&r.state).last_seq))
+            .map(|r| {
+                let state = lock(&r.state);
+                OpenRoom {
+                    name: r.name.clone(),
+                    last_seq: state.last_seq,
+                    members: state.members.clone(),
+                }
+            })
             .collect()
     }
 }

@@ -370,6 +370,17 @@ async fn a_redis_restart_is_survived() {
         next_message(&mut bob).await,
         ("ann".into(), "back again".into())
     );
+    // Redis forgot the room's members; the instances told it again.
+    let (mut cat, _) = join(&c.b, "r", "cat").await;
+    let notice = recv_type(&mut cat, "join").await;
+    let mut members: Vec<&str> = notice["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    members.sort_unstable();
+    assert_eq!(members, ["ann", "bob", "cat"], "{notice}");
     let after = notify(&c.a, "after").await;
     assert!(
         after > before,
