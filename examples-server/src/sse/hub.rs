@@ -206,14 +206,18 @@ impl Hub {
     /// (when the client is resuming), then live events. A subscriber that
     /// falls more than the buffer behind is caught up from the ring instead of
     /// being dropped; events that left the ring meanwhile are lost to it.
+    /// With Redis, a client resuming from before the ring's oldest event is
+    /// first served the older ones from the Redis stream (which keeps four
+    /// times as many).
     pub fn subscribe(
         self: &Arc<Self>,
         last_event_id: Option<u64>,
     ) -> impl Stream<Item = Arc<Published>> + Send + 'static {
-        let (replay, rx, cursor) = {
+        let (replay, rx, cursor, oldest) = {
             let ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
             let rx = self.tx.subscribe();
             let newest = ring.back().map_or(0, |e| e.event.id);
+            let oldest = ring.front().map_or(0, |e| e.event.id);
             match last_event_id {
                 // An id above anything we issued comes from before a database
                 // reset; nothing it could have missed is known, so replay nothing.
@@ -223,16 +227,37 @@ impl Hub {
                         .filter(|e| e.event.id > after)
                         .cloned()
                         .collect();
-                    (replay, rx, after)
+                    (replay, rx, after, oldest)
                 }
-                _ => (VecDeque::new(), rx, newest),
+                _ => (VecDeque::new(), rx, newest, oldest),
             }
+        };
+        // Missed events older than the ring: only Redis may still have them.
+        let older = match &self.log {
+            EventLog::Redis(redis) if cursor + 1 < oldest => {
+                let redis = Arc::clone(redis);
+                Some(Box::pin(async move {
+                    match redis.events_after(cursor).await {
+                        Ok(events) => events
+                            .into_iter()
+                            .take_while(|e| e.id < oldest)
+                            .map(Published::new)
+                            .collect(),
+                        Err(err) => {
+                            tracing::warn!(error = %err, "cannot replay older events from Redis");
+                            Vec::new()
+                        }
+                    }
+                }) as Older)
+            }
+            _ => None,
         };
         let state = Cursor {
             hub: Arc::clone(self),
             replay,
             rx,
             sent: cursor,
+            older,
         };
         stream::unfold(state, |mut state| async move {
             let event = state.next().await?;
@@ -241,16 +266,26 @@ impl Hub {
     }
 }
 
+/// Events older than the ring, still being fetched from Redis.
+type Older = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Arc<Published>>> + Send>>;
+
 struct Cursor {
     hub: Arc<Hub>,
     replay: VecDeque<Arc<Published>>,
     rx: broadcast::Receiver<Arc<Published>>,
     /// Id of the last event handed out; later duplicates are skipped.
     sent: u64,
+    older: Option<Older>,
 }
 
 impl Cursor {
     async fn next(&mut self) -> Option<Arc<Published>> {
+        if let Some(older) = self.older.take() {
+            // All older than the replay's first, so they go in front.
+            for event in older.await.into_iter().rev() {
+                self.replay.push_front(event);
+            }
+        }
         loop {
             let event = match self.replay.pop_front() {
                 Some(event) => event,

@@ -695,3 +695,60 @@ async fn instances_starting_together_migrate_and_seed_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn resuming_from_before_the_ring_replays_from_the_redis_stream() {
+    let Some(c) = cluster().await else { return };
+    // Rings of 4 events; the Redis stream keeps 16.
+    let small = |c: &mut examples_server::Config| c.limits.sse_buffer = 4;
+    let a = instance_with(&c.redis, &c.db, small).await;
+    let b = instance_with(&c.redis, &c.db, small).await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        ids.push(notify(&a, &format!("n{i}")).await);
+    }
+    // Wait until b's listener has delivered the last one.
+    let mut live = SseClient::connect(&b.url("/sse/news"), Some(&ids[8].to_string())).await;
+    assert_eq!(live.next_event().await.id, Some(ids[9].to_string()));
+    let mut resumed = SseClient::connect(&b.url("/sse/news"), Some(&ids[1].to_string())).await;
+    let mut got = Vec::new();
+    for _ in 2..10 {
+        got.push(
+            resumed
+                .next_event()
+                .await
+                .id
+                .unwrap()
+                .parse::<u64>()
+                .unwrap(),
+        );
+    }
+    assert_eq!(got, ids[2..], "8 missed events although the ring holds 4");
+}
+
+#[tokio::test]
+async fn an_instance_that_shuts_down_says_goodbye_to_the_others() {
+    let Some(c) = cluster().await else { return };
+    let (mut ann, _) = join(&c.a, "up", "ann").await;
+    let (mut bob, _) = join(&c.b, "up", "bob").await;
+    let _ = recv_type(&mut ann, "join").await;
+    let Cluster {
+        a,
+        b,
+        redis: _redis,
+        db: _db,
+    } = c;
+    // A rolling upgrade stops one instance: its readers get close code 1001
+    // and the room everywhere hears that they left.
+    a.stop().await.expect("graceful shutdown");
+    assert_eq!(expect_close(&mut ann).await.0, 1001);
+    let mut leave = recv_type(&mut bob, "leave").await;
+    while leave["name"] != "ann" {
+        leave = recv_type(&mut bob, "leave").await;
+    }
+    assert_eq!(leave["members"], json!(["bob"]));
+    // The reader comes back through the other instance, history intact.
+    say(&mut bob, "still here").await;
+    let (_ann, history) = join(&b, "up", "ann").await;
+    assert_eq!(history["messages"][0]["text"], "still here");
+}
