@@ -2,10 +2,14 @@
 //! Without those services the tests are skipped (a failure under `CI`); `bash .ci/services`
 //! sets them up and prints the variables to export.
 
+mod chat;
 #[path = "../api/common/mod.rs"]
 mod common;
-mod cross;
+mod data;
+mod events;
+mod harness;
 mod nginx;
+mod outages;
 mod proxy;
 mod services;
 

@@ -9,7 +9,7 @@ use serde_json::json;
 use tempfile::TempDir;
 
 use crate::common::*;
-use crate::cross::{cluster, Cluster};
+use crate::harness::{cluster, Cluster};
 use crate::services::require_all;
 
 struct Nginx {
