@@ -76,6 +76,16 @@ fn wait_ready(addr: SocketAddr) {
     }
 }
 
+/// A fresh Redis and two instances on it, both subscribed.
+fn two_instances() -> (Redis, Server, Server) {
+    let redis = Redis::start();
+    let flags = ["--redis-url", &redis.url()];
+    let (a, b) = (Server::start_with(&flags), Server::start_with(&flags));
+    wait_ready(a.addr);
+    wait_ready(b.addr);
+    (redis, a, b)
+}
+
 pub fn bench_cluster(runs: usize) -> Vec<(String, String, String)> {
     let rt = runtime(2);
     let mut ws = [Vec::new(), Vec::new()]; // p99: single, cross
@@ -95,21 +105,13 @@ pub fn bench_cluster(runs: usize) -> Vec<(String, String, String)> {
             lost += missing;
         }
         {
-            let redis = Redis::start();
-            let flags = ["--redis-url", &redis.url()];
-            let (a, b) = (Server::start_with(&flags), Server::start_with(&flags));
-            wait_ready(a.addr);
-            wait_ready(b.addr);
+            let (_redis, a, b) = two_instances();
             let (_, p99, missing) = rt.block_on(ws_run(a.addr, &[b.addr]));
             ws[1].push(p99);
             lost += missing;
         }
         {
-            let redis = Redis::start();
-            let flags = ["--redis-url", &redis.url()];
-            let (a, b) = (Server::start_with(&flags), Server::start_with(&flags));
-            wait_ready(a.addr);
-            wait_ready(b.addr);
+            let (_redis, a, b) = two_instances();
             let (_, _, p99, missing) = rt.block_on(sse_run(&a, &[a.addr, b.addr]));
             sse[1].push(p99);
             lost += missing;

@@ -9,17 +9,11 @@ use crate::common::*;
 use crate::graphql::gql;
 
 async fn subscribe(url: &str) -> Ws {
-    let mut ws = ws_connect_with(url, &[("sec-websocket-protocol", "graphql-transport-ws")])
-        .await
-        .expect("upgrade");
-    send_json(&mut ws, json!({ "type": "connection_init" })).await;
-    assert_eq!(recv_json(&mut ws).await["type"], "connection_ack");
-    send_json(
-        &mut ws,
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { postAdded { id title author { name } } }" } }),
+    gql_subscribe(
+        url,
+        "subscription { postAdded { id title author { name } } }",
     )
-    .await;
-    ws
+    .await
 }
 
 /// Adds posts with `add` until the subscription reports one (the

@@ -408,18 +408,23 @@ fn closed_port() -> u16 {
         .port()
 }
 
+/// Runs the binary with `args` (after `--addr 127.0.0.1:0`), expects it to
+/// fail, and returns what it printed on stderr.
+fn fails_with(args: &[&str]) -> String {
+    let output = binary()
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{args:?} started");
+    String::from_utf8(output.stderr).unwrap()
+}
+
 #[tokio::test]
 async fn unreachable_backends_fail_the_start_with_the_url_and_no_password() {
     let port = closed_port();
-    let output = binary()
-        .args(["--addr", "127.0.0.1:0", "--database-url"])
-        .arg(format!(
-            "postgres://wirebook:hunter2@127.0.0.1:{port}/posts"
-        ))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let url = format!("postgres://wirebook:hunter2@127.0.0.1:{port}/posts");
+    let stderr = fails_with(&["--database-url", &url]);
     assert!(
         stderr.contains(&format!(
             "error: cannot prepare PostgreSQL database postgres://wirebook:***@127.0.0.1:{port}/posts"
@@ -428,13 +433,8 @@ async fn unreachable_backends_fail_the_start_with_the_url_and_no_password() {
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
 
-    let output = binary()
-        .args(["--addr", "127.0.0.1:0", "--memory", "--redis-url"])
-        .arg(format!("redis://:hunter2@127.0.0.1:{port}/"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success());
+    let url = format!("redis://:hunter2@127.0.0.1:{port}/");
+    let stderr = fails_with(&["--memory", "--redis-url", &url]);
     assert!(
         stderr.contains(&format!(
             "error: cannot connect to Redis at redis://:***@127.0.0.1:{port}/"
@@ -443,11 +443,7 @@ async fn unreachable_backends_fail_the_start_with_the_url_and_no_password() {
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
 
-    let output = binary()
-        .args(["--addr", "127.0.0.1:0", "--database-url", "mysql://nope"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = fails_with(&["--database-url", "mysql://nope"]);
     assert!(
         stderr.contains("error: invalid --database-url mysql://nope"),
         "{stderr}"

@@ -30,36 +30,15 @@ async fn sse_events_reach_both_instances_and_resume_on_the_other_one() {
     // An instance started after all of that resumes from the Redis stream.
     let late = instance(&c.redis, &c.db).await;
     let mut on_late = SseClient::connect(&late.url("/sse/news"), Some(&first.to_string())).await;
-    let mut got = Vec::new();
-    for _ in 0..3 {
-        got.push(
-            on_late
-                .next_event()
-                .await
-                .id
-                .unwrap()
-                .parse::<u64>()
-                .unwrap(),
-        );
-    }
-    assert_eq!(got, [second, missed[0], missed[1]]);
+    assert_eq!(on_late.next_ids(3).await, [second, missed[0], missed[1]]);
 }
 
 #[tokio::test]
 async fn graphql_subscriptions_see_posts_added_on_the_other_instance() {
     let Some(c) = cluster().await else { return };
-    let mut ws = ws_connect_with(
+    let mut ws = gql_subscribe(
         &c.a.ws_url("/graphql"),
-        &[("sec-websocket-protocol", "graphql-transport-ws")],
-    )
-    .await
-    .expect("upgrade");
-    send_json(&mut ws, json!({ "type": "connection_init" })).await;
-    assert_eq!(recv_json(&mut ws).await["type"], "connection_ack");
-    send_json(
-        &mut ws,
-        json!({ "id": "1", "type": "subscribe",
-                "payload": { "query": "subscription { postAdded { id title } }" } }),
+        "subscription { postAdded { id title } }",
     )
     .await;
     // The subscription starts asynchronously: add posts on B until one is seen.
@@ -105,17 +84,9 @@ async fn resuming_from_before_the_ring_replays_from_the_redis_stream() {
     let mut live = SseClient::connect(&b.url("/sse/news"), Some(&ids[8].to_string())).await;
     assert_eq!(live.next_event().await.id, Some(ids[9].to_string()));
     let mut resumed = SseClient::connect(&b.url("/sse/news"), Some(&ids[1].to_string())).await;
-    let mut got = Vec::new();
-    for _ in 2..10 {
-        got.push(
-            resumed
-                .next_event()
-                .await
-                .id
-                .unwrap()
-                .parse::<u64>()
-                .unwrap(),
-        );
-    }
-    assert_eq!(got, ids[2..], "8 missed events although the ring holds 4");
+    assert_eq!(
+        resumed.next_ids(8).await,
+        ids[2..],
+        "8 missed events although the ring holds 4"
+    );
 }

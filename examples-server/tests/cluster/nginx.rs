@@ -12,6 +12,8 @@ use crate::common::*;
 use crate::harness::{cluster, Cluster};
 use crate::services::require_all;
 
+const ADDED: &str = "subscription { postAdded { title } }";
+
 struct Nginx {
     child: Child,
     port: u16,
@@ -115,21 +117,7 @@ async fn the_shipped_nginx_config_carries_every_protocol_to_both_instances() {
     // forwards reaches both.
     let mut subscribers = Vec::new();
     for server in [&c.a, &c.b] {
-        let mut ws = ws_connect_with(
-            &server.ws_url("/graphql"),
-            &[("sec-websocket-protocol", "graphql-transport-ws")],
-        )
-        .await
-        .unwrap();
-        send_json(&mut ws, json!({ "type": "connection_init" })).await;
-        assert_eq!(recv_json(&mut ws).await["type"], "connection_ack");
-        send_json(
-            &mut ws,
-            json!({ "id": "1", "type": "subscribe",
-                    "payload": { "query": "subscription { postAdded { title } }" } }),
-        )
-        .await;
-        subscribers.push(ws);
+        subscribers.push(gql_subscribe(&server.ws_url("/graphql"), ADDED).await);
     }
 
     // REST through nginx, and the reader's address reaches the instance.
@@ -166,21 +154,7 @@ async fn the_shipped_nginx_config_carries_every_protocol_to_both_instances() {
     assert_eq!(resumed.next_event().await.id, Some(later.to_string()));
 
     // GraphQL over HTTP and subscriptions over WebSocket, through nginx.
-    let mut sub = ws_connect_with(
-        &nginx.ws_url("/graphql"),
-        &[("sec-websocket-protocol", "graphql-transport-ws")],
-    )
-    .await
-    .expect("upgrade through nginx");
-    send_json(&mut sub, json!({ "type": "connection_init" })).await;
-    assert_eq!(recv_json(&mut sub).await["type"], "connection_ack");
-    send_json(
-        &mut sub,
-        json!({ "id": "1", "type": "subscribe",
-                "payload": { "query": "subscription { postAdded { title } }" } }),
-    )
-    .await;
-    subscribers.push(sub);
+    subscribers.push(gql_subscribe(&nginx.ws_url("/graphql"), ADDED).await);
     // The subscription starts asynchronously after `subscribe`.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, body) = json(

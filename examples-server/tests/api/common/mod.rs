@@ -269,6 +269,16 @@ impl SseClient {
     }
 
     /// True if the stream ends (cleanly) within `WAIT`, skipping blocks.
+    /// The ids of the next `n` events.
+    pub async fn next_ids(&mut self, n: usize) -> Vec<u64> {
+        let mut ids = Vec::with_capacity(n);
+        for _ in 0..n {
+            let id = self.next_event().await.id.expect("an id");
+            ids.push(id.parse().expect("a numeric id"));
+        }
+        ids
+    }
+
     pub async fn ends(&mut self) -> bool {
         loop {
             match tokio::time::timeout(WAIT, self.body.next()).await {
@@ -301,6 +311,22 @@ fn parse_block(block: &str) -> SseEvent {
     }
     event.data = data.join("\n");
     event
+}
+
+/// Opens a `graphql-transport-ws` connection and starts `query` as
+/// subscription `"1"`.
+pub async fn gql_subscribe(url: &str, query: &str) -> Ws {
+    let mut ws = ws_connect_with(url, &[("sec-websocket-protocol", "graphql-transport-ws")])
+        .await
+        .expect("upgrade");
+    send_json(&mut ws, serde_json::json!({ "type": "connection_init" })).await;
+    assert_eq!(recv_json(&mut ws).await["type"], "connection_ack");
+    send_json(
+        &mut ws,
+        serde_json::json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    ws
 }
 
 /// Publishes a notification and returns its id.
