@@ -8,7 +8,11 @@
 //! Screenshots of every widget, light and dark, desktop and 360 px phone, are
 //! written to `target/widget-screenshots/`.
 //!
-//! Without Chromium/chromedriver the tests skip loudly; with `CI` set they fail.
+//! One test runs two examples-server instances on one Redis, with two readers'
+//! pages pointing at different instances (needs `redis-server`).
+//!
+//! Without Chromium/chromedriver (or redis-server) the tests skip loudly; with
+//! `CI` set they fail.
 
 mod browser;
 
@@ -670,4 +674,170 @@ async fn widgets_explain_a_cors_refusal() -> Result<()> {
         Ok(c)
     })
     .await
+}
+
+/// A throwaway `redis-server` (no persistence) on a free loopback port.
+struct Redis {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `None` (skipped loudly, or a failure under CI) without `redis-server`.
+async fn redis_server() -> Result<Option<Redis>> {
+    let binary = std::env::var("WIREBOOK_TEST_REDIS_SERVER")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "redis-server".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let spawned = std::process::Command::new(&binary)
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let child = match spawned {
+        Ok(child) => child,
+        Err(err) => {
+            let msg = format!(
+                "the cross-instance widget test needs redis-server ({binary}: {err}); \
+                 apt-get install redis-server or run `bash .ci/services`"
+            );
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg} — CI is set, so this is a failure, not a skip");
+            }
+            eprintln!("\n!!! SKIPPING: {msg}\n");
+            return Ok(None);
+        }
+    };
+    let redis = Redis {
+        child,
+        url: format!("redis://127.0.0.1:{port}/"),
+    };
+    let deadline = Instant::now() + secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        ensure!(Instant::now() < deadline, "redis-server did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(Some(redis))
+}
+
+/// An examples-server instance on Redis, subscribed and ready.
+async fn instance_on(redis: &Redis) -> Result<SocketAddr> {
+    let config = examples_server::Config {
+        db: examples_server::DbLocation::Memory,
+        redis_url: Some(redis.url.clone()),
+        ..Default::default()
+    };
+    let state = examples_server::AppState::new(&config).await?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(examples_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let deadline = Instant::now() + secs(10);
+    while reqwest::get(format!("http://{addr}/readyz"))
+        .await?
+        .status()
+        != 200
+    {
+        ensure!(
+            Instant::now() < deadline,
+            "instance {addr} never became ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(addr)
+}
+
+/// Two readers whose pages point at two different instances (as a load
+/// balancer would spread them) chat with each other and see each other's
+/// events: the widgets work unchanged on a scaled-out deployment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_on_two_instances_reach_each_other_through_redis() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let Some(redis) = redis_server().await? else {
+        return Ok(());
+    };
+    let a = instance_on(&redis).await?;
+    let b = instance_on(&redis).await?;
+    let site_a = fixture(&format!("http://{a}")).await?;
+    let site_b = fixture(&format!("http://{b}")).await?;
+
+    let profiles = tempfile::tempdir()?;
+    let alice = driver
+        .session(Viewport::Desktop, &profile(&profiles, "alice"))
+        .await?;
+    let bob = driver
+        .session(Viewport::Desktop, &profile(&profiles, "bob"))
+        .await?;
+    let result = async {
+        alice.goto(&site_a.page).await?;
+        bob.goto(&site_b.page).await?;
+        for c in [&alice, &bob] {
+            for kind in ["websocket", "sse"] {
+                show(c, kind).await?;
+                wait_state(c, kind, "connected", secs(15)).await?;
+            }
+        }
+        // Chat: typed on instance A's page, shown on instance B's page.
+        let text = unique("Across instances");
+        let chat = demo("websocket");
+        show(&alice, "websocket").await?;
+        type_into(&alice, &format!("{chat} .wb-pane:nth-of-type(1) input"), &text).await?;
+        click(&alice, &format!("{chat} .wb-pane:nth-of-type(1)"), "Send").await?;
+        show(&bob, "websocket").await?;
+        wait_until(
+            &bob,
+            "the message from the other instance",
+            secs(10),
+            "return [...document.querySelectorAll(arguments[0] + ' .wb-msg-text')].some((e) => e.textContent === arguments[1]);",
+            vec![json!(chat), json!(text)],
+        )
+        .await?;
+        // SSE: published from instance A's page, pushed by instance B.
+        let news = demo("sse");
+        let title = unique("Pushed across");
+        show(&alice, "sse").await?;
+        type_into(&alice, &format!("{news} form input"), &title).await?;
+        click(&alice, &news, "Publish").await?;
+        show(&bob, "sse").await?;
+        wait_until(
+            &bob,
+            "the event published through the other instance",
+            secs(10),
+            "return [...document.querySelectorAll(arguments[0] + ' .wb-event-title')].some((e) => e.textContent === arguments[1]);",
+            vec![json!(news), json!(title)],
+        )
+        .await?;
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    if result.is_err() {
+        for (who, c) in [("alice", &alice), ("bob", &bob)] {
+            if let Ok(png) = c.screenshot().await {
+                let dir = browser::screenshot_dir();
+                let _ = std::fs::create_dir_all(&dir);
+                let _ = std::fs::write(dir.join(format!("FAILED-two-instances-{who}.png")), png);
+            }
+        }
+    }
+    let _ = alice.close().await;
+    let _ = bob.close().await;
+    result
 }
