@@ -475,6 +475,20 @@ impl RedisBroker {
         Ok(())
     }
 
+    /// Takes `key` for `ttl` if nobody holds it; false when another
+    /// instance does.
+    pub async fn claim(&self, key: &str, ttl: Duration) -> Result<bool, RelayDown> {
+        let taken: Option<String> = redis::cmd("SET")
+            .arg(key)
+            .arg(&self.instance)
+            .arg("NX")
+            .arg("PX")
+            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1))
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(taken.is_some())
+    }
+
     /// A guest number unique across instances.
     pub async fn next_guest(&self) -> Result<u64, RelayDown> {
         Ok(self.conn().incr(GUEST_COUNTER, 1).await?)

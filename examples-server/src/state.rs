@@ -142,6 +142,7 @@ impl AppState {
         if !config.news_interval.is_zero() {
             state.inner.tasks.spawn(crate::sse::run_news_ticker(
                 state.hub().clone(),
+                state.relay().cloned(),
                 config.news_interval,
                 state.shutdown_token(),
             ));

@@ -22,6 +22,7 @@ use tokio::time::Instant;
 use tokio_stream::wrappers::IntervalStream;
 use tokio_util::sync::CancellationToken;
 
+use crate::broker::RedisBroker;
 use crate::error::AppError;
 use crate::state::AppState;
 use hub::{EventKind, Hub};
@@ -131,9 +132,12 @@ const HEADLINES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Publishes a canned headline every `interval` until shutdown.
+/// Publishes a canned headline every `interval` until shutdown. With Redis,
+/// every instance runs a ticker but only the one that claims the tick
+/// publishes, so readers get one headline per interval, not one per instance.
 pub(crate) async fn run_news_ticker(
     hub: Arc<Hub>,
+    relay: Option<Arc<RedisBroker>>,
     interval: Duration,
     shutdown: CancellationToken,
 ) {
@@ -144,6 +148,21 @@ pub(crate) async fn run_news_ticker(
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = ticker.tick() => {}
+        }
+        if let Some(relay) = &relay {
+            // Held for most of an interval: the other instances' ticks,
+            // which fall inside it, find it taken.
+            match relay
+                .claim("wirebook:sse:news-tick", interval.mul_f32(0.8))
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(err) => {
+                    tracing::debug!(error = %err, "cannot claim the news tick");
+                    continue;
+                }
+            }
         }
         if let Err(err) = hub
             .publish(EventKind::News, (*title).into(), (*body).into())

@@ -90,3 +90,25 @@ async fn resuming_from_before_the_ring_replays_from_the_redis_stream() {
         "8 missed events although the ring holds 4"
     );
 }
+
+#[tokio::test]
+async fn the_news_ticker_fires_once_per_interval_however_many_instances() {
+    let Some(c) = cluster().await else { return };
+    let every = Duration::from_millis(300);
+    let ticking = |c: &mut examples_server::Config| c.news_interval = every;
+    let a = instance_with(&c.redis, &c.db, ticking).await;
+    let _b = instance_with(&c.redis, &c.db, ticking).await;
+    let mut events = SseClient::connect(&a.url("/sse/news"), None).await;
+    let window = Duration::from_secs(3);
+    let mut news = 0;
+    let _ = tokio::time::timeout(window, async {
+        loop {
+            if events.next_event().await.event.as_deref() == Some("news") {
+                news += 1;
+            }
+        }
+    })
+    .await;
+    // One ticker: about 10. Two unco-ordinated tickers would make about 20.
+    assert!((4..=13).contains(&news), "{news} news events in 3 s");
+}
