@@ -1,6 +1,12 @@
 //! The live backend behind wirebook's demo widgets: Ajax/REST under `/api`,
 //! WebSocket chat at `/ws/chat`, Server-Sent Events at `/sse/news` and
-//! GraphQL at `/graphql`, over one SQLite database.
+//! GraphQL at `/graphql`.
+//!
+//! Two seams keep the default one self-contained process while letting
+//! several instances share the load: [`store::Store`] keeps posts and events
+//! in SQLite (default) or PostgreSQL (`--database-url`), and [`broker`]
+//! carries chat, events, new-post notices and write limits between
+//! instances through Redis (`--redis-url`) instead of in-process channels.
 //!
 //! A library first so `wirebook serve` can mount [`app`] in-process next to
 //! its own static files; the `examples-server` binary is a thin CLI over
