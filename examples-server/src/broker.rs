@@ -464,7 +464,7 @@ impl RedisBroker {
             .await?)
     }
 
-    /// Marks this instance alive for [`HEARTBEAT_TTL`] (its chat members
+    /// Marks this instance alive for `HEARTBEAT_TTL` (its chat members
     /// count only while it is).
     pub async fn heartbeat(&self) -> Result<(), RelayDown> {
         let ttl = u64::try_from(HEARTBEAT_TTL.as_millis()).unwrap_or(u64::MAX);

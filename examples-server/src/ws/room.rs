@@ -7,7 +7,7 @@
 //!
 //! Every frame of a room carries a sequence number. In one process the room
 //! numbers its own frames; with Redis ([`crate::broker`]) Redis numbers them
-//! and each instance's listener delivers them here with [`Rooms::deliver`],
+//! and each instance's listener delivers them here with `Rooms::deliver`,
 //! so members on every instance see one order, and history and live frames
 //! can be told apart.
 
