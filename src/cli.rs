@@ -22,6 +22,8 @@ pub enum Command {
     /// Check everything `build` checks (front matter, layouts, encoding, internal links)
     /// without writing output. Exit code 1 on problems.
     Check(CheckArgs),
+    /// Start a new site in DIR: wirebook.toml, a first post with a live demo, .gitignore.
+    Init(InitArgs),
     /// Create a new post with today's date: posts/YYYY-MM-DD-slug.md
     New(NewArgs),
     /// Build for production and push the site to GitHub Pages (a `gh-pages` branch).
@@ -134,6 +136,22 @@ pub struct CheckArgs {
     /// repair loses nothing. Files that cannot be repaired losslessly are left untouched.
     #[arg(long)]
     pub fix_encoding: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Folder for the new site; created if missing.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Site title [default: the folder's name].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Author of the posts [default: `git config user.name`].
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Language of the site, a BCP 47 tag such as en, ko or pt-BR.
+    #[arg(long, default_value = "en")]
+    pub language: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod output;
 pub mod publish;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;

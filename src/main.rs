@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         cli::Command::Build(args) => cmd::build::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),
         cli::Command::Check(args) => cmd::check::run(args),
+        cli::Command::Init(args) => cmd::init::run(args),
         cli::Command::New(args) => cmd::new::run(args),
         cli::Command::Publish(args) => cmd::publish::run(args),
         cli::Command::InitCi(args) => cmd::publish::init_ci(args),

@@ -599,3 +599,81 @@ fn new_scaffolds_a_dated_post_that_builds() {
     assert!(text.contains("title: \"웹소켓 입문: Hello\""));
     site.build(&[]);
 }
+
+#[test]
+fn init_makes_a_site_that_builds_with_a_live_demo_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("my-notes");
+    let init = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wirebook"))
+            .arg("init")
+            .arg(&site)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = init(&["--author", "Ada", "--language", "ko"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("wirebook serve"), "{stdout}");
+    let config = std::fs::read_to_string(site.join("wirebook.toml")).unwrap();
+    assert!(config.contains("title = \"My notes\""), "{config}");
+
+    let built = Command::new(env!("CARGO_BIN_EXE_wirebook"))
+        .args(["build", "-q", "--root"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let index =
+        Html::parse_document(&std::fs::read_to_string(site.join("public/index.html")).unwrap());
+    let html = Selector::parse("html").unwrap();
+    assert_eq!(index.select(&html).next().unwrap().attr("lang"), Some("ko"));
+    let post_link = Selector::parse("a[href*='hello-wirebook']").unwrap();
+    let href = index
+        .select(&post_link)
+        .next()
+        .expect("the index lists the post")
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let post_path = site
+        .join("public")
+        .join(href.trim_start_matches('/'))
+        .join("index.html");
+    let post = Html::parse_document(&std::fs::read_to_string(&post_path).unwrap());
+    for css in [
+        "figure.wb-demo[data-demo='websocket']",
+        ".wb-run",
+        "table",
+        "pre code",
+    ] {
+        let sel = Selector::parse(css).unwrap();
+        assert!(
+            post.select(&sel).next().is_some(),
+            "{css} missing from {}",
+            post_path.display()
+        );
+    }
+
+    // A second init writes nothing and says why.
+    let out = init(&["--title", "Other"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("already exists") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("wirebook.toml")).unwrap(),
+        config
+    );
+}
