@@ -48,11 +48,8 @@ fn main() -> ExitCode {
                     if n == 1 { "" } else { "s" }
                 );
             } else {
-                eprint!("error: {e}");
-                for cause in e.chain().skip(1) {
-                    eprint!(": {cause}");
-                }
-                eprintln!();
+                // `{:#}` is the whole chain: "outer: cause: root cause".
+                eprintln!("error: {e:#}");
             }
             ExitCode::FAILURE
         }

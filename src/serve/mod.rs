@@ -128,7 +128,7 @@ pub async fn run_on(
         }
         // A broken site still serves: the overlay shows the error until it is fixed.
         Err(e) => {
-            let msg = error_text(&e);
+            let msg = format!("{e:#}");
             eprintln!("{msg}");
             *state.error.write().expect("error lock") = Some(msg);
         }
@@ -210,7 +210,7 @@ async fn rebuild_loop(
                 });
             }
             Ok(Err(e)) => {
-                let msg = error_text(&e);
+                let msg = format!("{e:#}");
                 eprintln!("{msg}");
                 // The next change rebuilds everything, so every broken file is reported.
                 state.needs_full.store(true, Ordering::SeqCst);
@@ -304,15 +304,6 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
     }
     files.extend(written.into_inner().expect("written lock"));
     Ok(how)
-}
-
-fn error_text(e: &anyhow::Error) -> String {
-    let mut msg = e.to_string();
-    for cause in e.chain().skip(1) {
-        msg.push_str(": ");
-        msg.push_str(&cause.to_string());
-    }
-    msg
 }
 
 fn open_browser(url: &str) {
