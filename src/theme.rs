@@ -70,6 +70,93 @@ pub fn assets_for(
             }
         }
     }
+    let mut out = bundle_scripts(out);
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
+}
+
+/// Joins the parts in each `NAME.js.d/` folder, in file-name order, into one
+/// `NAME.js`, so a large script (the widgets) can be kept in readable files
+/// and still cost readers one request. The parts share one scope: the bundle
+/// is wrapped in `(() => { "use strict"; … })();`, so each part is a plain
+/// script of declarations. A site's own whole `NAME.js` wins over the parts.
+fn bundle_scripts(
+    assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
+) -> Vec<(String, std::borrow::Cow<'static, [u8]>)> {
+    let mut bundles: std::collections::BTreeMap<String, Vec<(String, Vec<u8>)>> =
+        Default::default();
+    let mut out = Vec::with_capacity(assets.len());
+    for (name, bytes) in assets {
+        match name.split_once(".js.d/") {
+            Some((stem, part)) if part.ends_with(".js") && !part.contains('/') => bundles
+                .entry(format!("{stem}.js"))
+                .or_default()
+                .push((part.to_owned(), bytes.into_owned())),
+            _ => out.push((name, bytes)),
+        }
+    }
+    for (name, mut parts) in bundles {
+        if out.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut js = b"(() => {\n\"use strict\";\n".to_vec();
+        for (part, bytes) in parts {
+            js.extend_from_slice(format!("\n// ── {name}: {part}\n").as_bytes());
+            js.extend_from_slice(&bytes);
+            if !bytes.ends_with(b"\n") {
+                js.push(b'\n');
+            }
+        }
+        js.extend_from_slice(b"})();\n");
+        out.push((name, std::borrow::Cow::Owned(js)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn asset(name: &str, text: &str) -> (String, Cow<'static, [u8]>) {
+        (name.to_owned(), Cow::Owned(text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn script_parts_are_joined_in_name_order_inside_one_scope() {
+        let out = bundle_scripts(vec![
+            asset("app.js.d/20-b.js", "use(a);"),
+            asset("app.js.d/10-a.js", "const a = 1;\n"),
+            asset("style.css", "body{}"),
+        ]);
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["style.css", "app.js"]);
+        let js = String::from_utf8(out[1].1.to_vec()).unwrap();
+        assert_eq!(
+            js,
+            "(() => {\n\"use strict\";\n\n// ── app.js: 10-a.js\nconst a = 1;\n\n// ── app.js: 20-b.js\nuse(a);\n})();\n"
+        );
+    }
+
+    #[test]
+    fn a_whole_script_of_the_same_name_wins() {
+        let out = bundle_scripts(vec![
+            asset("app.js.d/10-a.js", "parts"),
+            asset("app.js", "whole"),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&*out[0].1, b"whole");
+    }
+
+    #[test]
+    fn the_theme_ships_its_widgets_as_one_script() {
+        let names: Vec<String> = assets_for(std::path::Path::new("/nonexistent"))
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert!(names.contains(&"widgets.js".to_owned()), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains(".js.d/")), "{names:?}");
+    }
 }

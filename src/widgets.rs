@@ -1,6 +1,6 @@
 //! Live demo blocks (```` ```demo KIND ````) and runnable snippets (```` ```js run ````):
 //! their settings are checked at build time and emitted as the HTML the widget script
-//! (`templates/static/widgets.js`) hydrates. See `docs/widgets.md` for the author's view.
+//! (`templates/static/widgets.js.d/`, served as one `assets/widgets.js`) hydrates. See `docs/widgets.md` for the author's view.
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 

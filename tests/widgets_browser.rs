@@ -1,4 +1,4 @@
-//! End-to-end tests of the live demo widgets (`templates/static/widgets.js`) in
+//! End-to-end tests of the live demo widgets (`templates/static/widgets.js.d/`) in
 //! headless Chromium, driven through chromedriver with fantoccini.
 //!
 //! Each test copies `tests/fixtures/widgets/site` to a temp dir, points its

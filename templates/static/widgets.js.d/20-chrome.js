@@ -1,0 +1,175 @@
+// ───────────────────────────── widget chrome ─────────────────────────────
+
+const STATE_LABEL = {
+  idle: "idle",
+  connecting: "connecting…",
+  connected: "connected",
+  offline: "server offline",
+  error: "error",
+};
+
+/**
+ * The frame every demo shares: title bar with a state badge, a toolbar,
+ * a notice area for plain-words failures, the body, a command line with
+ * "copy as curl", and the original Markdown tucked into <details>.
+ */
+class Widget {
+  constructor(root) {
+    this.root = root;
+    this.kind = root.dataset.demo;
+    try {
+      this.config = JSON.parse(root.dataset.config || "{}");
+    } catch {
+      this.config = {};
+    }
+    this.delay = Number(this.config.delay_ms) || 0;
+    this.build();
+  }
+
+  build() {
+    const root = this.root;
+    root.classList.add("wb-ready");
+    const caption = root.querySelector(".wb-demo-title") ||
+      root.insertBefore(el("figcaption", { class: "wb-demo-title" }, this.config.title || this.kind), root.firstChild);
+    // Name the group by the title alone, not by the state badge added next to it.
+    const titleText = el("span", { class: "wb-title-text", id: `${root.id || nextId("wb-demo")}-title` });
+    titleText.append(...caption.childNodes);
+    caption.append(titleText);
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-labelledby", titleText.id);
+    this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
+    caption.append(" ", this.badge);
+
+    this.toolbar = el("div", { class: "wb-toolbar", role: "group", "aria-label": "Demo controls" });
+    this.notice = el("div", { class: "wb-notice", hidden: true });
+    this.body = el("div", { class: "wb-body" });
+    this.cmdCode = el("code", { class: "wb-cmd" });
+    this.cmdLabel = el("span", { class: "wb-cmd-label" }, "Try it in a terminal");
+    this.copyBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.copyCommand() }, "Copy as curl");
+    this.cmdLine = el("div", { class: "wb-cmdline", hidden: true },
+      el("div", { class: "wb-cmd-head" }, this.cmdLabel, this.copyBtn),
+      el("pre", { class: "wb-cmd-pre" }, this.cmdCode));
+
+    const fallback = root.querySelector(".wb-demo-fallback");
+    const after = caption.nextSibling;
+    root.insertBefore(this.toolbar, after);
+    root.insertBefore(this.notice, after);
+    root.insertBefore(this.body, after);
+    root.insertBefore(this.cmdLine, after);
+    if (fallback) {
+      const details = el("details", { class: "wb-source" }, el("summary", {}, "Markdown source of this demo"));
+      root.insertBefore(details, fallback);
+      details.append(fallback);
+    }
+    this.setState(root.dataset.state || "idle");
+  }
+
+  setState(state) {
+    this.state = state;
+    this.root.dataset.state = state;
+    this.badge.dataset.state = state;
+    this.badge.textContent = STATE_LABEL[state] || state;
+  }
+
+  /** Show a notice. `kind` is info|ok|warn|error; `offline` adds the start commands. */
+  say(message, kind = "info", { offline = false, retry } = {}) {
+    const n = this.notice;
+    n.replaceChildren();
+    n.hidden = !message;
+    if (!message) return;
+    n.className = `wb-notice wb-notice-${kind}`;
+    n.setAttribute("role", kind === "error" || offline ? "alert" : "status");
+    n.append(el("p", {}, message));
+    if (offline) {
+      const list = el("ul", { class: "wb-start" });
+      for (const [cmd, what] of START_COMMANDS) {
+        list.append(el("li", {}, el("code", {}, cmd), ` — ${what}`));
+      }
+      n.append(list);
+    }
+    if (retry) n.append(el("button", { type: "button", class: "wb-btn", onclick: retry }, "Retry"));
+  }
+
+  /** Show a DemoError (or any error) and move to `offline` / `error`. */
+  fail(err, retry) {
+    const reason = err && err.reason;
+    if (reason === "aborted") return;
+    const offline = reason === "offline";
+    this.setState(offline ? "offline" : "error");
+    this.say(err && err.message ? err.message : String(err), offline ? "warn" : "error", { offline, retry });
+  }
+
+  /** Set what "copy as curl" copies; `label` names the tool (curl or websocat). */
+  setCommand(text, tool = "curl") {
+    this.command = text;
+    this.cmdLine.hidden = !text;
+    this.cmdCode.textContent = text || "";
+    this.copyBtn.textContent = `Copy as ${tool}`;
+    this.cmdLine.dataset.tool = tool;
+  }
+
+  async copyCommand() {
+    if (!this.command) return;
+    const ok = await copyText(this.command);
+    const label = this.copyBtn.textContent;
+    this.copyBtn.textContent = ok ? "Copied" : "Select and copy";
+    if (!ok) getSelection().selectAllChildren(this.cmdCode);
+    setTimeout(() => { this.copyBtn.textContent = label; }, 1500);
+  }
+
+  /** The latency knob: sets `this.delay`, sent as the server's `delay_ms`. */
+  latencyKnob() {
+    const input = el("input", { type: "range", min: "0", max: "3000", step: "100", value: String(this.delay), class: "wb-range" });
+    const out = el("output", { class: "wb-range-out" });
+    const show = () => { out.textContent = `${this.delay} ms`; };
+    input.addEventListener("input", () => { this.delay = Number(input.value); show(); });
+    show();
+    input.id = nextId("wb-lat");
+    out.setAttribute("for", input.id);
+    return el("div", { class: "wb-knob" },
+      el("label", { for: input.id, title: "Asks the server to wait this long before answering (delay_ms)" }, "Server latency"),
+      input, out);
+  }
+
+  button(label, onclick, cls = "") {
+    return el("button", { type: "button", class: `wb-btn ${cls}`.trim(), onclick }, label);
+  }
+}
+
+/** A scrolling log with an accessible name; `max` entries kept. */
+function logBox(label, cls, max = 200) {
+  // tabindex: a scrolling region must be reachable by keyboard to be scrolled.
+  const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": label, "aria-live": "polite", tabindex: "0" });
+  box.add = (node) => {
+    const stick = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
+    box.append(node);
+    while (box.children.length > max) box.firstElementChild.remove();
+    if (stick) box.scrollTop = box.scrollHeight;
+    return node;
+  };
+  return box;
+}
+
+// One shared reachability probe per page, so an offline page does not fire
+// one failing request per widget.
+let probePromise = null;
+function probeServer(force) {
+  if (!probePromise || force) {
+    probePromise = (async () => {
+      if (!EXAMPLES) return new DemoError("offline", offlineMessage());
+      const url = endpointUrl("/api/posts", { per_page: 1 });
+      try {
+        const res = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(5000) });
+        await res.arrayBuffer();
+        // Something answered, but not the examples server (e.g. the site's own 404 page
+        // when a static host, or `wirebook serve --no-examples`, has no /api).
+        const json = (res.headers.get("content-type") || "").includes("json");
+        if (!json) return new DemoError("offline", offlineMessage(url));
+        return null;
+      } catch {
+        return diagnose(url);
+      }
+    })();
+  }
+  return probePromise;
+}
