@@ -83,10 +83,18 @@ async fn fixture(examples_url: &str) -> Result<Fixture> {
 
 /// Builds the fixture site pointing at `examples_url` and serves it on `host`.
 async fn fixture_on(examples_url: &str, host: &str) -> Result<Fixture> {
+    fixture_with(examples_url, host, &[]).await
+}
+
+/// The fixture site plus `extra` posts (file name under `posts/`, text).
+async fn fixture_with(examples_url: &str, host: &str, extra: &[(&str, &str)]) -> Result<Fixture> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets/site");
     copy_dir(&source, &root)?;
+    for (name, text) in extra {
+        std::fs::write(root.join("posts").join(name), text)?;
+    }
     let config_path = root.join("wirebook.toml");
     let config = std::fs::read_to_string(&config_path)?;
     ensure!(
@@ -840,4 +848,59 @@ async fn widgets_on_two_instances_reach_each_other_through_redis() -> Result<()>
     let _ = alice.close().await;
     let _ = bob.close().await;
     result
+}
+
+/// A server that accepts a request and never answers: the widget gives up
+/// after its timeout and says so, instead of spinning forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_never_gets_an_answer_times_out_in_plain_words() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let state = examples_server::AppState::new(&examples_server::Config {
+        db: examples_server::DbLocation::Memory,
+        ..Default::default()
+    })
+    .await?;
+    // `/hang` never answers; everything else (the reachability probe
+    // included) is the real examples server.
+    let app = axum::Router::new()
+        .route(
+            "/hang",
+            axum::routing::get(|| std::future::pending::<&'static str>()),
+        )
+        .fallback_service(examples_server::app(state));
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .ok();
+    });
+    let slow_post = "---\ntitle: A slow endpoint\ndate: 2025-06-13\npermalink: /slow/\n---\n\n\
+                     ```demo ajax\ntitle: Posts that never come\nendpoint: /hang\n```\n";
+    let fx = fixture_with(
+        &format!("http://{addr}"),
+        "127.0.0.1",
+        &[("2025-06-13-slow.md", slow_post)],
+    )
+    .await?;
+    let page = fx.page.replace("/widgets/", "/slow/");
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&page).await?;
+        show(&c, "ajax").await?;
+        wait_state(&c, "ajax", "error", secs(25)).await?;
+        let notice = text_of(&c, &format!("{} .wb-notice", demo("ajax"))).await?;
+        ensure!(
+            notice.contains("No answer from")
+                && notice.contains("within 10 s")
+                && notice.contains("/hang"),
+            "the timeout should be explained, got:\n{notice}"
+        );
+        Ok(c)
+    })
+    .await
 }
