@@ -867,7 +867,7 @@ async fn a_request_that_never_gets_an_answer_times_out_in_plain_words() -> Resul
     let app = axum::Router::new()
         .route(
             "/hang",
-            axum::routing::get(|| std::future::pending::<&'static str>()),
+            axum::routing::get(std::future::pending::<&'static str>),
         )
         .fallback_service(examples_server::app(state));
     let listener = TcpListener::bind("127.0.0.1:0").await?;
