@@ -64,7 +64,7 @@ async fn nginx_in_front(c: &Cluster) -> Nginx {
     // Root may run nginx only with an explicit user for its workers.
     let user = if nix_is_root() { "user root;" } else { "" };
     let main = format!(
-        "{user}\ndaemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+        "{user}\ndaemon off;\n# One process, so killing it at the end leaves no orphaned workers.\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
          events {{ worker_connections 256; }}\n\
          http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
            fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
