@@ -140,8 +140,10 @@ impl Rooms {
         let (history, skip_upto, floor) = {
             let mut state = lock(&room.state);
             room.merge_history(&mut state, kept);
+            // `last_seq` stays as delivered: a message already in Redis's
+            // history but not yet delivered here must still reach the
+            // other members here when it arrives; only the joiner skips it.
             let skip_upto = state.history.back().map_or(0, |(seq, _)| *seq);
-            state.last_seq = state.last_seq.max(skip_upto);
             state.members.push((conn_id, name.to_owned()));
             (room.history_frame(&state), skip_upto, state.last_seq)
         };
@@ -320,7 +322,9 @@ impl Room {
     }
 
     fn push_locked(&self, state: &mut RoomState, seq: u64, bytes: Utf8Bytes, is_message: bool) {
-        if is_message && self.keep > 0 {
+        // A joiner may have merged it in from Redis's history already.
+        let kept = state.history.iter().rev().any(|(s, _)| *s == seq);
+        if is_message && self.keep > 0 && !kept {
             if state.history.len() >= self.keep {
                 state.history.pop_front();
             }
