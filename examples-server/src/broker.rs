@@ -188,6 +188,8 @@ pub struct RedisBroker {
     last_error: Mutex<Option<String>>,
     /// Reconnections of the listener so far (for health reports and tests).
     reconnects: AtomicU64,
+    /// The highest guest number handed out by this instance.
+    max_guest: AtomicU64,
     stream_keep: usize,
     chat_keep: usize,
     publish_event: Script,
@@ -230,6 +232,7 @@ impl RedisBroker {
             listening: AtomicBool::new(false),
             last_error: Mutex::new(None),
             reconnects: AtomicU64::new(0),
+            max_guest: AtomicU64::new(0),
             stream_keep: stream_keep.max(1) * 4,
             chat_keep,
             publish_event: Script::new(PUBLISH_EVENT),
@@ -491,7 +494,21 @@ impl RedisBroker {
 
     /// A guest number unique across instances.
     pub async fn next_guest(&self) -> Result<u64, RelayDown> {
-        Ok(self.conn().incr(GUEST_COUNTER, 1).await?)
+        let n: u64 = self.conn().incr(GUEST_COUNTER, 1).await?;
+        self.max_guest.fetch_max(n, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    /// Raises the guest counter to the highest number handed out here, so a
+    /// Redis that restarted empty does not hand out `guest-1` again.
+    pub async fn raise_guest_counter(&self) -> Result<(), RelayDown> {
+        let _: i64 = self
+            .raise
+            .key(GUEST_COUNTER)
+            .arg(self.max_guest.load(Ordering::Relaxed))
+            .invoke_async(&mut self.conn())
+            .await?;
+        Ok(())
     }
 
     fn set_listening(&self, up: bool, error: Option<String>) {

@@ -119,6 +119,7 @@ async fn subscribe(broker: &RedisBroker) -> redis::RedisResult<redis::aio::PubSu
 /// sure Redis numbers on from what this instance has already seen.
 async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::RelayDown> {
     broker.heartbeat().await?;
+    broker.raise_guest_counter().await?;
     let last = sinks.hub.last_id();
     broker.raise_event_id(last).await?;
     for event in broker.events_after(last).await? {

@@ -15,6 +15,8 @@ async fn a_redis_restart_is_survived() {
     let Some(mut c) = cluster().await else { return };
     let (mut ann, _) = join(&c.a, "r", "ann").await;
     let (mut bob, _) = join(&c.b, "r", "bob").await;
+    let mut guest = ws_connect(&c.a.ws_url("/ws/chat?room=g")).await;
+    let first_guest = recv_type(&mut guest, "join").await["name"].clone();
     let mut events = SseClient::connect(&c.b.url("/sse/news"), None).await;
     let before = notify(&c.a, "before").await;
     assert_eq!(events.next_event().await.id, Some(before.to_string()));
@@ -67,6 +69,13 @@ async fn a_redis_restart_is_survived() {
         next_message(&mut bob).await,
         ("ann".into(), "back again".into())
     );
+    // Redis forgot its counters too, but a new guest is not given a name in use.
+    let mut later = ws_connect(&c.b.ws_url("/ws/chat?room=g")).await;
+    let mut notice = recv_type(&mut later, "join").await;
+    while notice["members"].as_array().unwrap().len() < 2 {
+        notice = recv_type(&mut later, "join").await;
+    }
+    assert_ne!(notice["name"], first_guest, "{notice}");
     // Redis forgot the room's members; the instances told it again.
     let (mut cat, _) = join(&c.b, "r", "cat").await;
     let notice = recv_type(&mut cat, "join").await;
