@@ -83,11 +83,17 @@ async fn fixture(examples_url: &str) -> Result<Fixture> {
 
 /// Builds the fixture site pointing at `examples_url` and serves it on `host`.
 async fn fixture_on(examples_url: &str, host: &str) -> Result<Fixture> {
-    fixture_with(examples_url, host, &[]).await
+    fixture_with(examples_url, host, &[], None).await
 }
 
-/// The fixture site plus `extra` posts (file name under `posts/`, text).
-async fn fixture_with(examples_url: &str, host: &str, extra: &[(&str, &str)]) -> Result<Fixture> {
+/// The fixture site plus `extra` posts (file name under `posts/`, text), in
+/// `language` when given (the site's `<html lang>`, which the widgets follow).
+async fn fixture_with(
+    examples_url: &str,
+    host: &str,
+    extra: &[(&str, &str)],
+    language: Option<&str>,
+) -> Result<Fixture> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets/site");
@@ -101,9 +107,10 @@ async fn fixture_with(examples_url: &str, host: &str, extra: &[(&str, &str)]) ->
         config.contains("url = \"\""),
         "fixture wirebook.toml must have `url = \"\"` under [examples]"
     );
+    let language = language.map_or(String::new(), |l| format!("language = {l:?}\n"));
     std::fs::write(
         &config_path,
-        config.replace("url = \"\"", &format!("url = {examples_url:?}")),
+        language + &config.replace("url = \"\"", &format!("url = {examples_url:?}")),
     )?;
 
     let out = root.join("public");
@@ -886,6 +893,7 @@ async fn a_request_that_never_gets_an_answer_times_out_in_plain_words() -> Resul
         &format!("http://{addr}"),
         "127.0.0.1",
         &[("2025-06-13-slow.md", slow_post)],
+        None,
     )
     .await?;
     let page = fx.page.replace("/widgets/", "/slow/");
@@ -900,6 +908,51 @@ async fn a_request_that_never_gets_an_answer_times_out_in_plain_words() -> Resul
                 && notice.contains("/hang"),
             "the timeout should be explained, got:\n{notice}"
         );
+        Ok(c)
+    })
+    .await
+}
+
+/// On a Korean page (`language = "ko"`) the widgets speak Korean — buttons,
+/// states, chat notices — and work exactly as in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_speak_the_page_s_language() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let addr = examples_server().await?;
+    let fx = fixture_with(&format!("http://{addr}"), "127.0.0.1", &[], Some("ko")).await?;
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        let chat = demo("websocket");
+        show(&c, "websocket").await?;
+        wait_state(&c, "websocket", "connected", secs(15)).await?;
+        let badge = text_of(&c, &format!("{chat} .wb-state")).await?;
+        ensure!(badge == "연결됨", "state badge: {badge:?}");
+        let toolbar = text_of(&c, &format!("{chat} .wb-toolbar")).await?;
+        ensure!(
+            toolbar.contains("연결 끊기") && toolbar.contains("연결 끊어 보기") && !toolbar.contains("Disconnect"),
+            "toolbar: {toolbar:?}"
+        );
+        let text = unique("한국어로 인사");
+        let alice = format!("{chat} .wb-pane:nth-of-type(1)");
+        type_into(&c, &format!("{alice} input"), &text).await?;
+        click(&c, &alice, "보내기").await?;
+        wait_until(
+            &c,
+            "the message to reach the other pane",
+            secs(10),
+            "return [...document.querySelectorAll(arguments[0] + ' .wb-pane:nth-of-type(2) .wb-msg-text')].some((e) => e.textContent === arguments[1]);",
+            vec![json!(chat), json!(text)],
+        )
+        .await?;
+        let log = text_of(&c, &format!("{chat} .wb-pane:nth-of-type(2) [role=log]")).await?;
+        ensure!(log.contains("님이 들어왔습니다"), "join notices in Korean: {log:?}");
+        show(&c, "ajax").await?;
+        wait_state(&c, "ajax", "connected", secs(15)).await?;
+        let form = text_of(&c, &format!("{} form", demo("ajax"))).await?;
+        ensure!(form.contains("글 올리기") && form.contains("작성자"), "ajax form: {form:?}");
+        screenshot(&c, &chat, "websocket-desktop-ko").await?;
         Ok(c)
     })
     .await

@@ -22,6 +22,20 @@ const EXAMPLES = (() => {
   return /^https?:$/.test(location.protocol) ? location.origin : "";
 })();
 
+/** The page's language picks the widgets' words: Korean for `lang="ko…"`, else English. */
+const LANG = (document.documentElement.getAttribute("lang") || "en").toLowerCase().split("-")[0];
+
+/**
+ * `t("Send")` in the page's language (tables in 05-messages.js). Keys are the
+ * English text, `{name}` placeholders are filled from `vars`, and a string
+ * without a translation stays English.
+ */
+function t(text, vars) {
+  const table = MESSAGES[LANG];
+  const out = (table && table[text]) || text;
+  return vars ? out.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : out;
+}
+
 const START_COMMANDS = [
   ["cargo run --release -- serve", "site and endpoints on one origin"],
   ["cargo run -p examples-server", "the endpoints alone"],
@@ -73,9 +87,9 @@ const nextId = (prefix) => `${prefix}-${++uid}`;
 function field(label, input, hint) {
   input.id = input.id || nextId("wb-f");
   const wrap = el("div", { class: "wb-field" },
-    el("label", { for: input.id }, label), input);
+    el("label", { for: input.id }, t(label)), input);
   if (hint) {
-    const h = el("small", { class: "wb-hint", id: nextId("wb-h") }, hint);
+    const h = el("small", { class: "wb-hint", id: nextId("wb-h") }, t(hint));
     input.setAttribute("aria-describedby", h.id);
     wrap.append(h);
   }

@@ -16,11 +16,11 @@ const isMixedContent = (url) =>
 function offlineMessage(url) {
   const where = url ? new URL(url.replace(/^ws/, "http")).origin : EXAMPLES;
   if (!where) {
-    return "This page was opened from a file, so there is no examples server to talk to. " +
-      "Serve the site to try the demo:";
+    return t("This page was opened from a file, so there is no examples server to talk to. " +
+      "Serve the site to try the demo:");
   }
-  return `The examples server isn't reachable at ${where}. ` +
-    "The rest of this page works without it. To try this demo, start it locally:";
+  return t("The examples server isn't reachable at {where}. " +
+    "The rest of this page works without it. To try this demo, start it locally:", { where });
 }
 
 /**
@@ -31,15 +31,17 @@ function offlineMessage(url) {
 async function diagnose(url, { timedOut = false, timeoutMs = 0 } = {}) {
   if (timedOut) {
     return new DemoError("timeout",
-      `No answer from ${url} within ${Math.round(timeoutMs / 1000)} s. The server is reachable ` +
-      "but did not respond in time — turn the latency knob down, or check the server's log.");
+      t("No answer from {url} within {s} s. The server is reachable " +
+        "but did not respond in time — turn the latency knob down, or check the server's log.",
+      { url, s: Math.round(timeoutMs / 1000) }));
   }
   if (!url) return new DemoError("offline", offlineMessage());
   if (isMixedContent(url)) {
     return new DemoError("mixed",
-      `This page is served over https, but the examples server is at ${new URL(url).origin} ` +
-      "(plain http/ws). Browsers block such mixed content. Serve the examples server over " +
-      "https, or open the site over http (for example with `wirebook serve`).");
+      t("This page is served over https, but the examples server is at {origin} " +
+        "(plain http/ws). Browsers block such mixed content. Serve the examples server over " +
+        "https, or open the site over http (for example with `wirebook serve`).",
+      { origin: new URL(url).origin }));
   }
   const probe = url.replace(/^ws/, "http");
   try {
@@ -52,10 +54,11 @@ async function diagnose(url, { timedOut = false, timeoutMs = 0 } = {}) {
     return new DemoError("offline", offlineMessage(url));
   }
   return new DemoError("cors",
-    `The examples server at ${new URL(probe).origin} answered, but its CORS policy does not ` +
-    `allow this page's origin (${location.origin}), so the browser hid the response. ` +
-    `Start it with \`cargo run -p examples-server -- --allow-origin ${location.origin}\`, ` +
-    "or serve site and endpoints together with `cargo run --release -- serve`.");
+    t("The examples server at {server} answered, but its CORS policy does not " +
+      "allow this page's origin ({page}), so the browser hid the response. " +
+      "Start it with `cargo run -p examples-server -- --allow-origin {page}`, " +
+      "or serve site and endpoints together with `cargo run --release -- serve`.",
+    { server: new URL(probe).origin, page: location.origin }));
 }
 
 /**
@@ -111,6 +114,6 @@ function wireBytes(url) {
 function httpProblem(rec) {
   const j = rec.json || {};
   const fields = j.fields ? Object.entries(j.fields).map(([k, v]) => `${k}: ${v}`).join("; ") : "";
-  return `The server answered ${rec.status} ${rec.statusText || ""}`.trim() +
+  return t("The server answered {status}", { status: `${rec.status} ${rec.statusText || ""}`.trim() }) +
     (j.error ? ` — ${j.error}` : "") + (fields ? ` (${fields})` : "") + ".";
 }

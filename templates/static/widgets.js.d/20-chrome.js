@@ -40,12 +40,12 @@ class Widget {
     this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
     caption.append(" ", this.badge);
 
-    this.toolbar = el("div", { class: "wb-toolbar", role: "group", "aria-label": "Demo controls" });
+    this.toolbar = el("div", { class: "wb-toolbar", role: "group", "aria-label": t("Demo controls") });
     this.notice = el("div", { class: "wb-notice", hidden: true });
     this.body = el("div", { class: "wb-body" });
     this.cmdCode = el("code", { class: "wb-cmd" });
-    this.cmdLabel = el("span", { class: "wb-cmd-label" }, "Try it in a terminal");
-    this.copyBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.copyCommand() }, "Copy as curl");
+    this.cmdLabel = el("span", { class: "wb-cmd-label" }, t("Try it in a terminal"));
+    this.copyBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.copyCommand() }, t("Copy as {tool}", { tool: "curl" }));
     this.cmdLine = el("div", { class: "wb-cmdline", hidden: true },
       el("div", { class: "wb-cmd-head" }, this.cmdLabel, this.copyBtn),
       el("pre", { class: "wb-cmd-pre" }, this.cmdCode));
@@ -57,7 +57,7 @@ class Widget {
     root.insertBefore(this.body, after);
     root.insertBefore(this.cmdLine, after);
     if (fallback) {
-      const details = el("details", { class: "wb-source" }, el("summary", {}, "Markdown source of this demo"));
+      const details = el("details", { class: "wb-source" }, el("summary", {}, t("Markdown source of this demo")));
       root.insertBefore(details, fallback);
       details.append(fallback);
     }
@@ -68,7 +68,7 @@ class Widget {
     this.state = state;
     this.root.dataset.state = state;
     this.badge.dataset.state = state;
-    this.badge.textContent = STATE_LABEL[state] || state;
+    this.badge.textContent = t(STATE_LABEL[state] || state);
   }
 
   /** Show a notice. `kind` is info|ok|warn|error; `offline` adds the start commands. */
@@ -79,15 +79,15 @@ class Widget {
     if (!message) return;
     n.className = `wb-notice wb-notice-${kind}`;
     n.setAttribute("role", kind === "error" || offline ? "alert" : "status");
-    n.append(el("p", {}, message));
+    n.append(el("p", {}, t(message)));
     if (offline) {
       const list = el("ul", { class: "wb-start" });
       for (const [cmd, what] of START_COMMANDS) {
-        list.append(el("li", {}, el("code", {}, cmd), ` — ${what}`));
+        list.append(el("li", {}, el("code", {}, cmd), ` — ${t(what)}`));
       }
       n.append(list);
     }
-    if (retry) n.append(el("button", { type: "button", class: "wb-btn", onclick: retry }, "Retry"));
+    if (retry) n.append(el("button", { type: "button", class: "wb-btn", onclick: retry }, t("Retry")));
   }
 
   /** Show a DemoError (or any error) and move to `offline` / `error`. */
@@ -104,7 +104,7 @@ class Widget {
     this.command = text;
     this.cmdLine.hidden = !text;
     this.cmdCode.textContent = text || "";
-    this.copyBtn.textContent = `Copy as ${tool}`;
+    this.copyBtn.textContent = t("Copy as {tool}", { tool });
     this.cmdLine.dataset.tool = tool;
   }
 
@@ -112,7 +112,7 @@ class Widget {
     if (!this.command) return;
     const ok = await copyText(this.command);
     const label = this.copyBtn.textContent;
-    this.copyBtn.textContent = ok ? "Copied" : "Select and copy";
+    this.copyBtn.textContent = ok ? t("Copied") : t("Select and copy");
     if (!ok) getSelection().selectAllChildren(this.cmdCode);
     setTimeout(() => { this.copyBtn.textContent = label; }, 1500);
   }
@@ -127,19 +127,19 @@ class Widget {
     input.id = nextId("wb-lat");
     out.setAttribute("for", input.id);
     return el("div", { class: "wb-knob" },
-      el("label", { for: input.id, title: "Asks the server to wait this long before answering (delay_ms)" }, "Server latency"),
+      el("label", { for: input.id, title: t("Asks the server to wait this long before answering (delay_ms)") }, t("Server latency")),
       input, out);
   }
 
   button(label, onclick, cls = "") {
-    return el("button", { type: "button", class: `wb-btn ${cls}`.trim(), onclick }, label);
+    return el("button", { type: "button", class: `wb-btn ${cls}`.trim(), onclick }, t(label));
   }
 }
 
 /** A scrolling log with an accessible name; `max` entries kept. */
 function logBox(label, cls, max = 200) {
   // tabindex: a scrolling region must be reachable by keyboard to be scrolled.
-  const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": label, "aria-live": "polite", tabindex: "0" });
+  const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": t(label), "aria-live": "polite", tabindex: "0" });
   box.add = (node) => {
     const stick = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
     box.append(node);

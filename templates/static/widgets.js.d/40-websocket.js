@@ -28,14 +28,14 @@ class Participant {
       ws = new WebSocket(this.url());
     } catch (err) {
       this.setState("error");
-      this.demo.fail(new DemoError("protocol", `Could not open a WebSocket: ${err.message}`));
+      this.demo.fail(new DemoError("protocol", t("Could not open a WebSocket: {error}", { error: err.message })));
       return;
     }
     this.ws = ws;
     this.opened = false;
     ws.addEventListener("open", () => {
       this.opened = true;
-      if (this.attempt > 0 || this.dropped) this.demo.chatLine(this, "system", "Reconnected.");
+      if (this.attempt > 0 || this.dropped) this.demo.chatLine(this, "system", t("Reconnected."));
       this.dropped = false;
       this.attempt = 0;
       this.setState("connected");
@@ -72,14 +72,15 @@ class Participant {
       const err = await diagnose(this.url());
       this.setState(err.reason === "offline" ? "offline" : "error");
       this.demo.fail(err.reason === "cors"
-        ? new DemoError("protocol", `The server at ${EXAMPLES} refused the WebSocket handshake. ` +
+        ? new DemoError("protocol", t("The server at {server} refused the WebSocket handshake. " +
           "WebSockets are not subject to CORS, but the server checks the Origin header and does not allow " +
-          `this page's origin (${location.origin}). Start it with \`cargo run -p examples-server -- --allow-origin ${location.origin}\`.`)
+          "this page's origin ({page}). Start it with `cargo run -p examples-server -- --allow-origin {page}`.",
+        { server: EXAMPLES, page: location.origin }))
         : err, () => this.demo.connectAll());
       return;
     }
     if (e.code === 1008 || e.code === 1009) {
-      this.demo.say(`${this.name}'s connection was closed by the server: ${explained}`, "warn");
+      this.demo.say(t("{name}'s connection was closed by the server: {why}", { name: this.name, why: explained }), "warn");
     }
     const wait = Math.min(1000 * 2 ** this.attempt, 10000);
     this.attempt += 1;
@@ -116,7 +117,7 @@ class Participant {
 }
 
 function closeReason(code) {
-  return {
+  const why = {
     1000: "normal closure",
     1001: "the server is going away",
     1006: "the connection dropped without a close frame (network or server gone)",
@@ -124,7 +125,8 @@ function closeReason(code) {
     1009: "message too big (limit 16 KiB)",
     1011: "server error",
     4000: "dropped on purpose by the reader",
-  }[code] || `code ${code}`;
+  }[code];
+  return why ? t(why) : t("code {code}", { code });
 }
 
 class WebSocketDemo extends Widget {
@@ -139,35 +141,35 @@ class WebSocketDemo extends Widget {
     this.dropBtn = this.button("Drop connection", () => this.dropAll());
     this.dropBtn.disabled = true;
     this.toolbar.append(this.connectBtn, this.dropBtn,
-      el("span", { class: "wb-pill", title: "Set by the room setting" }, "room: ", el("code", {}, this.room)));
+      el("span", { class: "wb-pill", title: t("Set by the room setting") }, t("room:"), " ", el("code", {}, this.room)));
     // No latency knob here: once the socket is open there is no request to delay.
 
     this.people = names.slice(0, 4).map((n) => new Participant(this, n));
     const panes = el("div", { class: "wb-panes" });
     for (const p of this.people) panes.append(this.pane(p));
     this.frames = el("table", { class: "wb-frames" },
-      el("caption", { class: "wb-sr" }, "WebSocket frames"),
-      el("thead", {}, el("tr", {}, ["Time", "Who", "Dir", "Size", "Frame"].map((h) => el("th", { scope: "col" }, h)))));
+      el("caption", { class: "wb-sr" }, t("WebSocket frames")),
+      el("thead", {}, el("tr", {}, ["Time", "Who", "Dir", "Size", "Frame"].map((h) => el("th", { scope: "col" }, t(h))))));
     this.framesBody = el("tbody", { "aria-live": "off" });
     this.frames.append(this.framesBody);
     this.frameCount = el("span", { class: "wb-muted wb-small" });
     this.body.append(panes,
-      el("section", { class: "wb-frames-wrap", "aria-label": "Frame log" },
-        el("h4", { class: "wb-h" }, "Frame log ", this.frameCount,
-          el("span", { class: "wb-muted wb-small" }, " · ↑ sent by the browser, ↓ pushed by the server")),
-        el("div", { class: "wb-scroll-x wb-frames-scroll", tabindex: "0", role: "region", "aria-label": "Frame log" }, this.frames)));
+      el("section", { class: "wb-frames-wrap", "aria-label": t("Frame log") },
+        el("h4", { class: "wb-h" }, t("Frame log"), " ", this.frameCount,
+          el("span", { class: "wb-muted wb-small" }, t(" · ↑ sent by the browser, ↓ pushed by the server"))),
+        el("div", { class: "wb-scroll-x wb-frames-scroll", tabindex: "0", role: "region", "aria-label": t("Frame log") }, this.frames)));
     this.frameTotal = 0;
     this.setCommand(this.websocatCommand(), "websocat");
     whenVisible(this.root, () => { if (this.state === "idle") this.connectAll(); });
   }
 
   pane(p) {
-    p.log = logBox(`${p.name}'s chat`, "wb-chat", 100);
+    p.log = logBox(t("{name}'s chat", { name: p.name }), "wb-chat", 100);
     p.dot = el("span", { class: "wb-dot", "data-state": "idle", title: "idle" });
-    p.input = el("input", { type: "text", autocomplete: "off", maxlength: "500", placeholder: `Say something as ${p.name}` });
-    const f = field(`Message as ${p.name}`, p.input);
+    p.input = el("input", { type: "text", autocomplete: "off", maxlength: "500", placeholder: t("Say something as {name}", { name: p.name }) });
+    const f = field(t("Message as {name}", { name: p.name }), p.input);
     f.wrap.classList.add("wb-grow");
-    const form = el("form", { class: "wb-compose" }, f.wrap, el("button", { type: "submit", class: "wb-btn wb-btn-primary" }, "Send"));
+    const form = el("form", { class: "wb-compose" }, f.wrap, el("button", { type: "submit", class: "wb-btn wb-btn-primary" }, t("Send")));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const text = p.input.value.trim();
@@ -177,11 +179,11 @@ class WebSocketDemo extends Widget {
         this.lastSent = { name: p.name, text };
         this.setCommand(this.websocatCommand(), "websocat");
       } else {
-        this.say(`${p.name} is not connected yet — press Connect first.`, "warn");
+        this.say(t("{name} is not connected yet — press Connect first.", { name: p.name }), "warn");
       }
     });
     p.members = el("span", { class: "wb-muted wb-small" });
-    return el("section", { class: "wb-pane", "aria-label": `${p.name}'s view` },
+    return el("section", { class: "wb-pane", "aria-label": t("{name}'s view", { name: p.name }) },
       el("h4", { class: "wb-h" }, p.dot, ` ${p.name} `, p.members), p.log, form);
   }
 
@@ -189,7 +191,7 @@ class WebSocketDemo extends Widget {
     const who = (this.lastSent && this.lastSent.name) || (this.people && this.people[0].name) || "reader";
     const url = wsUrl(this.endpoint, { room: this.room, name: who });
     const text = (this.lastSent && this.lastSent.text) || "hello";
-    return `websocat ${shq(url)}\n# then type a frame and press Enter:\n${JSON.stringify({ type: "message", text })}`;
+    return `websocat ${shq(url)}\n# ${t("then type a frame and press Enter:")}\n${JSON.stringify({ type: "message", text })}`;
   }
 
   anyWanted() {
@@ -212,13 +214,13 @@ class WebSocketDemo extends Widget {
   }
 
   reconnecting(p, wait) {
-    this.chatLine(p, "system", `Connection lost — reconnecting in ${(wait / 1000).toFixed(0)} s (attempt ${p.attempt})…`);
+    this.chatLine(p, "system", t("Connection lost — reconnecting in {s} s (attempt {n})…", { s: (wait / 1000).toFixed(0), n: p.attempt }));
   }
 
   updateState() {
     if (!this.people) return;
     const states = this.people.map((p) => p.state);
-    for (const p of this.people) if (p.dot) { p.dot.dataset.state = p.state; p.dot.title = p.state; }
+    for (const p of this.people) if (p.dot) { p.dot.dataset.state = p.state; p.dot.title = t(STATE_LABEL[p.state] || p.state); }
     let s = "idle";
     if (states.every((x) => x === "connected")) s = "connected";
     else if (states.includes("offline")) s = "offline";
@@ -231,7 +233,7 @@ class WebSocketDemo extends Widget {
       this.say("Everyone is back. Messages sent while a participant was away came in with the server's history frame (dashed outline).", "ok");
     }
     const wanted = this.anyWanted();
-    this.connectBtn.textContent = wanted ? "Disconnect" : "Connect";
+    this.connectBtn.textContent = wanted ? t("Disconnect") : t("Connect");
     this.dropBtn.disabled = !states.includes("connected");
   }
 
@@ -240,7 +242,7 @@ class WebSocketDemo extends Widget {
       case "history": {
         const seen = p.seen || (p.seen = new Set());
         const missed = (msg.messages || []).filter((m) => !seen.has(msgKey(m)));
-        if (missed.length && p.everConnected) this.chatLine(p, "system", `History: ${missed.length} message${missed.length === 1 ? "" : "s"} sent while you were away.`);
+        if (missed.length && p.everConnected) this.chatLine(p, "system", t(missed.length === 1 ? "History: {n} message sent while you were away." : "History: {n} messages sent while you were away.", { n: missed.length }));
         for (const m of missed) this.chatMessage(p, m, !!p.everConnected);
         p.everConnected = true;
         break;
@@ -250,12 +252,12 @@ class WebSocketDemo extends Widget {
         break;
       case "join":
       case "leave":
-        this.chatLine(p, "system", `${msg.name} ${msg.type === "join" ? "joined" : "left"}`);
-        if (Array.isArray(msg.members)) p.members.textContent = `· ${msg.members.length} in room`;
-        else if (typeof msg.members === "number") p.members.textContent = `· ${msg.members} in room`;
+        this.chatLine(p, "system", t(msg.type === "join" ? "{name} joined" : "{name} left", { name: msg.name }));
+        if (Array.isArray(msg.members)) p.members.textContent = "· " + t("{n} in room", { n: msg.members.length });
+        else if (typeof msg.members === "number") p.members.textContent = "· " + t("{n} in room", { n: msg.members });
         break;
       case "error":
-        this.chatLine(p, "error", `Server: ${msg.message}`);
+        this.chatLine(p, "error", t("Server: {message}", { message: msg.message }));
         break;
       default:
         break;
@@ -269,7 +271,7 @@ class WebSocketDemo extends Widget {
     seen.add(key);
     const mine = m.from === p.name;
     p.log.add(el("li", { class: `wb-msg ${mine ? "wb-mine" : ""} ${replayed ? "wb-replayed" : ""}`.trim() },
-      el("span", { class: "wb-msg-from" }, mine ? "you" : m.from),
+      el("span", { class: "wb-msg-from" }, mine ? t("you") : m.from),
       el("span", { class: "wb-msg-text" }, m.text)));
   }
 
@@ -285,7 +287,7 @@ class WebSocketDemo extends Widget {
     const row = el("tr", { class: `wb-frame-${dir}${event ? " wb-frame-event" : ""}` },
       el("td", { class: "wb-mono" }, clock()),
       el("td", {}, p.name),
-      el("td", { class: "wb-arrow", "aria-label": dir === "out" ? "sent" : "received" }, event ? "•" : arrow),
+      el("td", { class: "wb-arrow", "aria-label": dir === "out" ? t("sent") : t("received") }, event ? "•" : arrow),
       el("td", { class: "wb-mono" }, size),
       el("td", { class: "wb-mono wb-frame-data" }, event || truncate(text, 240)));
     this.framesBody.prepend(row);

@@ -22,23 +22,23 @@ class SseDemo extends Widget {
 
     this.ticker = logBox("News ticker", "wb-ticker", 100);
     this.ticker.append(el("li", { class: "wb-placeholder wb-muted" },
-      "Waiting for events. The server pushes canned news every 15 s — or press Publish."));
+      t("Waiting for events. The server pushes canned news every 15 s — or press Publish.")));
     this.stats = el("p", { class: "wb-muted wb-small wb-stats" });
-    const title = field("Title", el("input", { autocomplete: "off", value: "Breaking: SSE works", maxlength: "200" }));
-    const body = field("Body", el("input", { autocomplete: "off", value: "Pushed by the server over a plain HTTP response.", maxlength: "500" }));
+    const title = field("Title", el("input", { autocomplete: "off", value: t("Breaking: SSE works"), maxlength: "200" }));
+    const body = field("Body", el("input", { autocomplete: "off", value: t("Pushed by the server over a plain HTTP response."), maxlength: "500" }));
     this.pubTitle = title.input;
     this.pubBody = body.input;
     this.pubLog = logBox("Publish results", "wb-publog", 20);
-    const form = el("form", { class: "wb-form", "aria-label": "Publish a notification" },
-      el("h4", { class: "wb-h" }, "Publish · POST ", el("code", {}, this.notifyPath)),
+    const form = el("form", { class: "wb-form", "aria-label": t("Publish a notification") },
+      el("h4", { class: "wb-h" }, t("Publish"), " · POST ", el("code", {}, this.notifyPath)),
       title.wrap, body.wrap,
-      el("div", { class: "wb-actions" }, el("button", { type: "submit", class: "wb-btn wb-btn-primary" }, "Publish")),
+      el("div", { class: "wb-actions" }, el("button", { type: "submit", class: "wb-btn wb-btn-primary" }, t("Publish"))),
       this.pubLog);
     form.addEventListener("submit", (e) => { e.preventDefault(); this.publish(); });
 
     this.body.classList.add("wb-grid-2");
     this.body.append(
-      el("section", { class: "wb-col" }, el("h4", { class: "wb-h" }, "Live ticker · GET ", el("code", {}, this.endpoint)), this.stats, this.ticker),
+      el("section", { class: "wb-col" }, el("h4", { class: "wb-h" }, t("Live ticker"), " · GET ", el("code", {}, this.endpoint)), this.stats, this.ticker),
       el("section", { class: "wb-col" }, form));
     this.updateStats();
     this.setCommand(this.curlStream());
@@ -52,7 +52,7 @@ class SseDemo extends Widget {
   }
 
   updateStats() {
-    this.stats.textContent = `last event id: ${this.lastId ?? "—"} · received: ${this.received} · reconnects: ${this.reconnects}`;
+    this.stats.textContent = t("last event id: {id} · received: {n} · reconnects: {r}", { id: this.lastId ?? "—", n: this.received, r: this.reconnects });
   }
 
   connect(resumeFrom) {
@@ -62,7 +62,7 @@ class SseDemo extends Widget {
     const params = resumeFrom !== undefined && resumeFrom !== null ? { lastEventId: resumeFrom } : {};
     const url = endpointUrl(this.endpoint, params);
     this.setState("connecting");
-    this.connectBtn.textContent = "Disconnect";
+    this.connectBtn.textContent = t("Disconnect");
     const es = new EventSource(url);
     this.es = es;
     // What a resume must deliver: everything after `from`, with no gap.
@@ -89,19 +89,19 @@ class SseDemo extends Widget {
         if (everOpen) this.resumeMark = { from: this.lastId, at: 0, count: 0, gap: false };
         this.reconnects += everOpen ? 1 : 0;
         this.updateStats();
-        this.say(`Connection lost. The browser retries on its own (the server asked for retry: 2000 ms) and will send Last-Event-ID: ${this.lastId ?? "(none yet)"}.`, "warn");
+        this.say(t("Connection lost. The browser retries on its own (the server asked for retry: 2000 ms) and will send Last-Event-ID: {id}.", { id: this.lastId ?? t("(none yet)") }), "warn");
         everOpen = false;
         if (++this.failedTries >= 3) {
           es.close();
           this.es = null;
-          this.connectBtn.textContent = "Connect";
+          this.connectBtn.textContent = t("Connect");
           this.fail(await diagnose(url), () => this.connect(this.lastId));
         }
         return;
       }
       es.close();
       this.es = null;
-      this.connectBtn.textContent = "Connect";
+      this.connectBtn.textContent = t("Connect");
       this.fail(await diagnose(url), () => this.connect(this.lastId));
     });
     this.failedTries = 0;
@@ -138,20 +138,21 @@ class SseDemo extends Widget {
     if (mark && replayed) mark.count += 1;
     if (mark && gap) mark.gap = true;
     const pending = this.pendingPublish && this.pendingPublish.get(id);
-    const arrived = pending ? ` · arrived ${formatMs(performance.now() - pending)} after POST` : "";
+    const arrived = pending ? t(" · arrived {ms} after POST", { ms: formatMs(performance.now() - pending) }) : "";
     this.ticker.add(el("li", { class: `wb-event wb-event-${e.type}${replayed ? " wb-replayed" : ""}`, "data-id": id },
       el("span", { class: "wb-event-id" }, `#${id}`),
       el("span", { class: `wb-tag wb-tag-${e.type}` }, e.type),
       el("span", { class: "wb-event-title" }, data.title || ""),
       data.body ? el("span", { class: "wb-event-body" }, data.body) : null,
-      el("span", { class: "wb-event-meta" }, `${clock().slice(0, 8)}${replayed ? " · replayed after reconnect" : ""}${arrived}`)));
-    if (gap) this.say(`Note: ${gap} event id${gap === 1 ? "" : "s"} skipped between #${prev} and #${id}.`, "warn");
+      el("span", { class: "wb-event-meta" }, `${clock().slice(0, 8)}${replayed ? t(" · replayed after reconnect") : ""}${arrived}`)));
+    if (gap) this.say(t(gap === 1 ? "Note: {n} event id skipped between #{prev} and #{id}." : "Note: {n} event ids skipped between #{prev} and #{id}.", { n: gap, prev, id }), "warn");
     this.publishedWhileDown.delete(id);
     if (replayed && mark) {
-      const n = `${mark.count} missed event${mark.count === 1 ? "" : "s"}`;
+      const n = t(mark.count === 1 ? "{n} missed event" : "{n} missed events", { n: mark.count });
+      const vars = { from: mark.from ?? t("(none)"), n };
       this.say(mark.gap
-        ? `Resumed with Last-Event-ID: ${mark.from ?? "(none)"} — ${n} delivered, but some ids are missing (the server keeps only recent events).`
-        : `Resumed with Last-Event-ID: ${mark.from ?? "(none)"} — ${n} delivered, none lost.`, mark.gap ? "warn" : "ok");
+        ? t("Resumed with Last-Event-ID: {from} — {n} delivered, but some ids are missing (the server keeps only recent events).", vars)
+        : t("Resumed with Last-Event-ID: {from} — {n} delivered, none lost.", vars), mark.gap ? "warn" : "ok");
     }
     this.updateStats();
     this.setCommand(this.curlStream());
@@ -164,7 +165,7 @@ class SseDemo extends Widget {
     this.es = null;
     this.resumeBtn.hidden = true;
     this.dropBtn.disabled = true;
-    this.connectBtn.textContent = "Connect";
+    this.connectBtn.textContent = t("Connect");
     this.setState("idle");
     this.say("");
   }
@@ -179,7 +180,7 @@ class SseDemo extends Widget {
     this.setState("connecting");
     let left = 8;
     const tick = () => {
-      this.say(`Connection dropped. Publish something now — you'll miss it live. Reconnecting in ${left} s with Last-Event-ID: ${this.lastId ?? "(none)"}…`, "warn");
+      this.say(t("Connection dropped. Publish something now — you'll miss it live. Reconnecting in {s} s with Last-Event-ID: {id}…", { s: left, id: this.lastId ?? t("(none)") }), "warn");
       if (left-- <= 0) this.resume();
       else this.dropTimer = setTimeout(tick, 1000);
     };
@@ -189,7 +190,7 @@ class SseDemo extends Widget {
   resume() {
     this.reconnects += 1;
     this.updateStats();
-    this.say(`Reconnecting with Last-Event-ID: ${this.lastId ?? "(none)"} (sent as ?lastEventId=, because a new EventSource cannot set headers).`, "info");
+    this.say(t("Reconnecting with Last-Event-ID: {id} (sent as ?lastEventId=, because a new EventSource cannot set headers).", { id: this.lastId ?? t("(none)") }), "info");
     this.connect(this.lastId ?? undefined);
   }
 
@@ -217,7 +218,7 @@ class SseDemo extends Widget {
     const already = id && this.ids.has(id);
     this.pubLog.add(el("li", { "data-id": id },
       el("span", { class: "wb-status wb-ok" }, rec.status), ` ${formatMs(rec.ms)} · id ${id}`,
-      down ? " · stream is down: this one arrives on reconnect" : already ? " · the push beat the POST response" : " · watch it arrive in the ticker"));
+      t(down ? " · stream is down: this one arrives on reconnect" : already ? " · the push beat the POST response" : " · watch it arrive in the ticker")));
   }
 }
 

@@ -29,7 +29,7 @@ class GraphqlDemo extends Widget {
     this.runBtn = this.button("Run query", () => this.run(), "wb-btn-primary");
     this.toolbar.append(this.runBtn, this.latencyKnob());
 
-    const boxes = el("fieldset", { class: "wb-fields" }, el("legend", {}, "Fields to ask for"));
+    const boxes = el("fieldset", { class: "wb-fields" }, el("legend", {}, t("Fields to ask for")));
     this.boxes = fields.map((f) => {
       const input = el("input", { type: "checkbox", value: f, id: nextId("wb-gf"), checked: selected.has(f) });
       input.addEventListener("change", () => this.rebuild());
@@ -48,11 +48,11 @@ class GraphqlDemo extends Widget {
     this.gqlOut = this.resultPane("GraphQL", "wb-gql");
     this.restOut = this.resultPane("REST", "wb-rest");
     this.verdict = el("div", { class: "wb-verdict", "aria-live": "polite" },
-      el("p", { class: "wb-muted" }, "Run the query to compare what GraphQL and REST send for the same posts."));
+      el("p", { class: "wb-muted" }, t("Run the query to compare what GraphQL and REST send for the same posts.")));
     this.body.classList.add("wb-grid-2");
     this.body.append(
       el("section", { class: "wb-col" }, boxes, limit.wrap, queryField.wrap),
-      el("section", { class: "wb-col" }, el("h4", { class: "wb-h" }, "Bytes on the wire"), this.verdict),
+      el("section", { class: "wb-col" }, el("h4", { class: "wb-h" }, t("Bytes on the wire")), this.verdict),
       el("div", { class: "wb-results wb-span" }, this.gqlOut.wrap, this.restOut.wrap));
     if (typeof c.query === "string" && c.query.trim()) this.query.value = c.query.trim();
     else this.rebuild();
@@ -67,8 +67,8 @@ class GraphqlDemo extends Widget {
     const bytes = el("span", { class: `wb-bytes ${cls}-bytes`, "data-bytes": "" }, "—");
     const meta = el("span", { class: "wb-muted wb-small" });
     const title = el("code", { class: "wb-small" });
-    const pre = el("pre", { class: "wb-json", tabindex: "0" }, "Not run yet.");
-    const wrap = el("section", { class: `wb-result ${cls}`, "aria-label": `${name} response` },
+    const pre = el("pre", { class: "wb-json", tabindex: "0" }, t("Not run yet."));
+    const wrap = el("section", { class: `wb-result ${cls}`, "aria-label": t("{name} response", { name }) },
       el("h4", { class: "wb-h" }, `${name} `, bytes, " ", meta), title, pre);
     return { wrap, bytes, meta, title, pre };
   }
@@ -97,7 +97,7 @@ class GraphqlDemo extends Widget {
     this.runBtn.disabled = true;
     this.say("");
     const gqlCurl = curlFor({ method: "POST", url: gqlUrl, headers: { "Content-Type": "application/json" }, body });
-    this.setCommand(`${gqlCurl}\n\n# the same posts over REST:\n${curlFor({ url: this.restUrl() })}`);
+    this.setCommand(`${gqlCurl}\n\n# ${t("the same posts over REST:")}\n${curlFor({ url: this.restUrl() })}`);
     try {
       const [g, r] = await Promise.all([
         exchange({ method: "POST", url: gqlUrl, body, headers: { Accept: "application/graphql-response+json, application/json" }, timeoutMs: 10000 + this.delay }),
@@ -108,7 +108,7 @@ class GraphqlDemo extends Widget {
       const errors = g.json && g.json.errors;
       if (errors && errors.length) {
         this.setState("connected");
-        this.say(`GraphQL errors: ${errors.map((e) => e.message).join("; ")}`, "warn");
+        this.say(t("GraphQL errors: {errors}", { errors: errors.map((e) => e.message).join("; ") }), "warn");
       } else if (g.status >= 400 || r.status >= 400) {
         this.setState("connected");
         this.say(httpProblem(g.status >= 400 ? g : r), "error");
@@ -126,7 +126,7 @@ class GraphqlDemo extends Widget {
   fill(pane, rec, label) {
     pane.bytes.textContent = formatBytes(rec.bytes);
     pane.bytes.dataset.bytes = String(rec.bytes);
-    const wire = rec.wireBytes && rec.wireBytes !== rec.bytes ? ` · ${formatBytes(rec.wireBytes)} compressed on the wire` : "";
+    const wire = rec.wireBytes && rec.wireBytes !== rec.bytes ? t(" · {size} compressed on the wire", { size: formatBytes(rec.wireBytes) }) : "";
     pane.meta.textContent = `· ${rec.status} · ${formatMs(rec.ms)}${wire}`;
     pane.title.textContent = label;
     pane.pre.textContent = truncate(prettyJson(rec.text), 4000);
@@ -140,13 +140,13 @@ class GraphqlDemo extends Widget {
       el("span", { class: "wb-bar-val" }, formatBytes(n)));
     const saved = r.bytes > 0 ? Math.round(100 * (1 - g.bytes / r.bytes)) : 0;
     const words = g.bytes < r.bytes
-      ? `GraphQL moved ${saved}% fewer bytes: it sent only the ${this.selectedFields().length} field(s) you asked for. REST sends every field of every post.`
-      : "GraphQL moved as many bytes or more — you asked for (nearly) everything, so there is nothing to save.";
+      ? t("GraphQL moved {saved}% fewer bytes: it sent only the {n} field(s) you asked for. REST sends every field of every post.", { saved, n: this.selectedFields().length })
+      : t("GraphQL moved as many bytes or more — you asked for (nearly) everything, so there is nothing to save.");
     this.verdict.replaceChildren(
       el("p", { class: "wb-verdict-text" }, words),
       bar("GraphQL", g.bytes, "wb-bar-gql"),
       bar("REST", r.bytes, "wb-bar-rest"),
-      el("p", { class: "wb-muted wb-small" }, "Response body bytes as received (headers not counted)."));
+      el("p", { class: "wb-muted wb-small" }, t("Response body bytes as received (headers not counted).")));
     this.verdict.dataset.gqlBytes = String(g.bytes);
     this.verdict.dataset.restBytes = String(r.bytes);
   }

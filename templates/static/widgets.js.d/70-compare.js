@@ -8,7 +8,7 @@ const TECHNIQUES = [
 ];
 
 function updateRefused(rec) {
-  if (rec.status === 429) return "the server limits writes per minute (429 Too Many Requests) — wait a minute and run again";
+  if (rec.status === 429) return t("the server limits writes per minute (429 Too Many Requests) — wait a minute and run again");
   return httpProblem(rec);
 }
 
@@ -19,28 +19,28 @@ class CompareDemo extends Widget {
     this.runBtn = this.button("Run comparison", () => (this.running ? this.stop() : this.runAll()), "wb-btn-primary");
     this.toolbar.append(this.runBtn, this.latencyKnob());
     const head = el("tr", {}, ["Technique", "Median latency", "Requests / connections", "Bytes received", "Status"]
-      .map((h) => el("th", { scope: "col" }, h)));
+      .map((h) => el("th", { scope: "col" }, t(h))));
     this.rows = {};
     const tbody = el("tbody", {});
-    for (const t of TECHNIQUES) {
+    for (const tech of TECHNIQUES) {
       const cells = {
-        latency: el("td", { class: "wb-num", "data-metric": "latency", "data-label": "Median latency" }, "—"),
-        requests: el("td", { class: "wb-num", "data-metric": "requests", "data-label": "Requests / conn." }, "—"),
-        bytes: el("td", { class: "wb-num", "data-metric": "bytes", "data-label": "Bytes received" }, "—"),
-        status: el("td", { class: "wb-muted", "data-metric": "status", "data-label": "Status" }, "not run"),
+        latency: el("td", { class: "wb-num", "data-metric": "latency", "data-label": t("Median latency") }, "—"),
+        requests: el("td", { class: "wb-num", "data-metric": "requests", "data-label": t("Requests / conn.") }, "—"),
+        bytes: el("td", { class: "wb-num", "data-metric": "bytes", "data-label": t("Bytes received") }, "—"),
+        status: el("td", { class: "wb-muted", "data-metric": "status", "data-label": t("Status") }, t("not run")),
       };
-      const tr = el("tr", { "data-technique": t.key },
-        el("th", { scope: "row" }, el("span", { class: "wb-tech" }, t.name), el("small", { class: "wb-muted wb-block" }, t.how)),
+      const tr = el("tr", { "data-technique": tech.key },
+        el("th", { scope: "row" }, el("span", { class: "wb-tech" }, t(tech.name)), el("small", { class: "wb-muted wb-block" }, t(tech.how))),
         cells.latency, cells.requests, cells.bytes, cells.status);
-      this.rows[t.key] = cells;
+      this.rows[tech.key] = cells;
       tbody.append(tr);
     }
     this.table = el("table", { class: "wb-compare" },
-      el("caption", {}, `Getting the next ${this.count} updates, four ways`), el("thead", {}, head), tbody);
+      el("caption", {}, t("Getting the next {n} updates, four ways", { n: this.count })), el("thead", {}, head), tbody);
     this.body.append(el("div", { class: "wb-scroll-x" }, this.table),
       el("p", { class: "wb-muted wb-small" },
-        "Latency: from the moment an update is sent until the receiving side sees it. ",
-        "Requests / connections: what the receiving side had to open. Bytes: response bodies and frames received, headers not counted."));
+        t("Latency: from the moment an update is sent until the receiving side sees it. ") +
+        t("Requests / connections: what the receiving side had to open. Bytes: response bodies and frames received, headers not counted.")));
     this.setCommand(curlFor({ url: endpointUrl("/sse/news"), headers: { Accept: "text/event-stream" }, stream: true }));
     whenVisible(this.root, async () => {
       const err = await probeServer();
@@ -56,37 +56,37 @@ class CompareDemo extends Widget {
   async runAll() {
     this.running = true;
     this.cancel = false;
-    this.runBtn.textContent = "Stop";
+    this.runBtn.textContent = t("Stop");
     this.say("");
     this.setState("connecting");
     const runId = Math.random().toString(36).slice(2, 8);
     let failures = 0;
-    for (const t of TECHNIQUES) {
+    for (const tech of TECHNIQUES) {
       if (this.cancel) break;
-      const cells = this.rows[t.key];
+      const cells = this.rows[tech.key];
       for (const k of ["latency", "requests", "bytes"]) { cells[k].textContent = "…"; delete cells[k].dataset.value; }
-      cells.status.textContent = "running";
+      cells.status.textContent = t("running");
       this.abort = new AbortController();
       const m = { latencies: [], requests: 0, connections: 0, bytes: 0, done: 0 };
-      const progress = () => { cells.status.textContent = `${m.done}/${this.count} updates`; };
+      const progress = () => { cells.status.textContent = t("{done}/{n} updates", { done: m.done, n: this.count }); };
       try {
-        await this[`run_${t.key}`]({ runId, m, progress, signal: this.abort.signal });
-        if (m.done < this.count) throw new DemoError("timeout", `only ${m.done} of ${this.count} updates arrived in time`);
+        await this[`run_${tech.key}`]({ runId, m, progress, signal: this.abort.signal });
+        if (m.done < this.count) throw new DemoError("timeout", t("only {done} of {n} updates arrived in time", { done: m.done, n: this.count }));
         this.setState("connected");
-        this.fillRow(cells, m, "done");
+        this.fillRow(cells, m, t("done"));
       } catch (err) {
         if (err && err.reason === "offline") {
           this.fail(err, () => this.runAll());
-          cells.status.textContent = "server offline";
+          cells.status.textContent = t("server offline");
           break;
         }
         failures += 1;
-        this.fillRow(cells, m, `failed: ${err && err.message ? err.message : err}`);
+        this.fillRow(cells, m, t("failed: {error}", { error: err && err.message ? err.message : err }));
         cells.status.classList.add("wb-bad");
       }
     }
     this.running = false;
-    this.runBtn.textContent = "Run comparison";
+    this.runBtn.textContent = t("Run comparison");
     if (this.state === "connecting") this.setState(failures ? "error" : "connected");
     if (!failures && !this.cancel && this.state === "connected") {
       this.say("Done. Polling pays in latency and requests; the push techniques keep one connection open and deliver at once.", "ok");
@@ -98,7 +98,9 @@ class CompareDemo extends Widget {
     cells.latency.textContent = Number.isNaN(med) ? "—" : formatMs(med);
     if (!Number.isNaN(med)) cells.latency.dataset.value = String(Math.round(med));
     const reqs = m.requests + m.connections;
-    cells.requests.textContent = m.connections ? `${m.connections} connection${m.connections === 1 ? "" : "s"}` : `${m.requests} request${m.requests === 1 ? "" : "s"}`;
+    cells.requests.textContent = m.connections
+      ? t(m.connections === 1 ? "{n} connection" : "{n} connections", { n: m.connections })
+      : t(m.requests === 1 ? "{n} request" : "{n} requests", { n: m.requests });
     cells.requests.dataset.value = String(reqs);
     cells.bytes.textContent = formatBytes(m.bytes);
     cells.bytes.dataset.value = String(m.bytes);
@@ -194,7 +196,7 @@ class CompareDemo extends Widget {
           }, signal, finish);
         });
         send.addEventListener("close", (e) => {
-          if (m.done < this.count && e.code !== 1000) finish(new DemoError("protocol", `the sending socket closed: ${closeReason(e.code)}`));
+          if (m.done < this.count && e.code !== 1000) finish(new DemoError("protocol", t("the sending socket closed: {why}", { why: closeReason(e.code) })));
         });
       });
     });
@@ -277,7 +279,7 @@ class CompareDemo extends Widget {
             const query = "mutation($t: String!) { addPost(author: \"compare\", title: $t, body: \"Added by the comparison demo.\", tags: []) { id } }";
             const rec = await exchange({ method: "POST", url: this.api("/graphql"), body: JSON.stringify({ query, variables: { t: `Update ${k} via GraphQL · run ${runId}` } }), signal });
             const errors = rec.json && rec.json.errors;
-            if (errors && errors.length) throw new DemoError("http", `addPost failed: ${errors.map((e) => e.message).join("; ")}`);
+            if (errors && errors.length) throw new DemoError("http", t("addPost failed: {errors}", { errors: errors.map((e) => e.message).join("; ") }));
             return rec;
           }, signal, finish), 150);
         } else if (msg.type === "ping") {
@@ -291,7 +293,7 @@ class CompareDemo extends Widget {
           progress();
           if (m.done >= this.count) finish();
         } else if (msg.type === "error") {
-          finish(new DemoError("protocol", (msg.payload || []).map((x) => x.message).join("; ") || "subscription error"));
+          finish(new DemoError("protocol", (msg.payload || []).map((x) => x.message).join("; ") || t("subscription error")));
         }
       });
     });

@@ -35,12 +35,12 @@ let activeRun = null;
 
 window.addEventListener("unhandledrejection", (e) => {
   if (!activeRun || !activeRun.running) return;
-  activeRun.print("error", [`Unhandled promise rejection: ${describeError(e.reason)}`]);
+  activeRun.print("error", [t("Unhandled promise rejection: {error}", { error: describeError(e.reason) })]);
   e.preventDefault();
 });
 window.addEventListener("error", (e) => {
   if (!activeRun || !activeRun.running) return;
-  activeRun.print("error", [`Uncaught ${describeError(e.error || e.message)}`]);
+  activeRun.print("error", [t("Uncaught {error}", { error: describeError(e.error || e.message) })]);
 });
 
 function describeError(err) {
@@ -85,7 +85,7 @@ class RunnableSnippet {
 
     this.editor = el("textarea", {
       class: "wb-editor-input", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
-      "aria-label": "JavaScript snippet (Tab indents; press Escape then Tab to leave the editor)",
+      "aria-label": t("JavaScript snippet (Tab indents; press Escape then Tab to leave the editor)"),
     });
     this.editor.value = this.original;
     this.hl = el("pre", { class: "wb-editor-hl", "aria-hidden": "true" }, el("code", {}));
@@ -94,15 +94,15 @@ class RunnableSnippet {
     this.editor.addEventListener("scroll", () => { this.hl.scrollTop = this.editor.scrollTop; this.hl.scrollLeft = this.editor.scrollLeft; });
     this.editor.addEventListener("keydown", (e) => this.keydown(e));
 
-    this.runBtn = el("button", { type: "button", class: "wb-btn wb-btn-primary", onclick: () => this.run() }, "Run");
-    this.stopBtn = el("button", { type: "button", class: "wb-btn", onclick: () => this.stop("Stopped."), disabled: true }, "Stop");
-    this.resetBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.reset() }, "Reset");
+    this.runBtn = el("button", { type: "button", class: "wb-btn wb-btn-primary", onclick: () => this.run() }, t("Run"));
+    this.stopBtn = el("button", { type: "button", class: "wb-btn", onclick: () => this.stop(t("Stopped.")), disabled: true }, t("Stop"));
+    this.resetBtn = el("button", { type: "button", class: "wb-btn wb-btn-quiet", onclick: () => this.reset() }, t("Reset"));
     this.status = el("span", { class: "wb-run-status wb-muted wb-small", "aria-live": "polite" });
-    const bar = el("div", { class: "wb-toolbar", role: "group", "aria-label": "Snippet controls" },
+    const bar = el("div", { class: "wb-toolbar", role: "group", "aria-label": t("Snippet controls") },
       this.runBtn, this.stopBtn, this.resetBtn, this.status,
-      el("span", { class: "wb-run-hint wb-muted wb-small" }, "Ctrl+Enter runs · ", el("code", {}, "EXAMPLES"), ` = ${EXAMPLES || "(none)"}`));
-    this.output = el("div", { class: "wb-console", role: "log", "aria-label": "Snippet output", "aria-live": "polite", tabindex: "0" });
-    this.output.append(el("div", { class: "wb-console-empty wb-muted" }, "Output appears here."));
+      el("span", { class: "wb-run-hint wb-muted wb-small" }, t("Ctrl+Enter runs"), " · ", el("code", {}, "EXAMPLES"), ` = ${EXAMPLES || t("(none)")}`));
+    this.output = el("div", { class: "wb-console", role: "log", "aria-label": t("Snippet output"), "aria-live": "polite", tabindex: "0" });
+    this.output.append(el("div", { class: "wb-console-empty wb-muted" }, t("Output appears here.")));
     root.append(editorWrap, bar, this.output);
     this.paint();
   }
@@ -224,27 +224,28 @@ class RunnableSnippet {
       fn = new AsyncFunction(...names, this.editor.value);
     } catch (err) {
       this.print("error", [`${err.name}: ${err.message}`]);
-      this.status.textContent = "Syntax error";
+      this.status.textContent = t("Syntax error");
       return;
     }
     this.running = true;
     activeRun = this;
     this.stopBtn.disabled = false;
-    this.status.textContent = "Running…";
+    this.status.textContent = t("Running…");
     this.root.dataset.running = "true";
     const started = performance.now();
     try {
       await fn(...names.map((n) => globals[n]));
       if (!this.running) return;
       const open = [...this.resources].filter((r) => r.readyState === undefined || r.readyState < 2).length;
+      const ms = formatMs(performance.now() - started);
       this.status.textContent = open || this.timers.size
-        ? `Finished in ${formatMs(performance.now() - started)} · still listening (Stop closes ${open} connection${open === 1 ? "" : "s"})`
-        : `Finished in ${formatMs(performance.now() - started)}`;
+        ? t(open === 1 ? "Finished in {ms} · still listening (Stop closes {n} connection)" : "Finished in {ms} · still listening (Stop closes {n} connections)", { ms, n: open })
+        : t("Finished in {ms}", { ms });
       if (!open && !this.timers.size) this.finish();
     } catch (err) {
       if (!this.running) return;
-      this.print("error", [`Uncaught ${describeError(err)}`]);
-      this.status.textContent = "Failed";
+      this.print("error", [t("Uncaught {error}", { error: describeError(err) })]);
+      this.status.textContent = t("Failed");
       this.finish();
     }
   }
@@ -271,7 +272,7 @@ class RunnableSnippet {
     this.finish();
     if (message && wasRunning) {
       this.print("info", [message]);
-      this.status.textContent = "Stopped";
+      this.status.textContent = t("Stopped");
     }
   }
 }
