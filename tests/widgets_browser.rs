@@ -921,7 +921,15 @@ async fn widgets_speak_the_page_s_language() -> Result<()> {
         return Ok(());
     };
     let addr = examples_server().await?;
-    let fx = fixture_with(&format!("http://{addr}"), "127.0.0.1", &[], Some("ko")).await?;
+    let untitled =
+        "---\ntitle: 기본 제목\ndate: 2025-06-13\npermalink: /untitled/\n---\n\n```demo sse\n```\n";
+    let fx = fixture_with(
+        &format!("http://{addr}"),
+        "127.0.0.1",
+        &[("2025-06-13-untitled.md", untitled)],
+        Some("ko"),
+    )
+    .await?;
     with_session(&driver, Viewport::Desktop, |c| async {
         c.goto(&fx.page).await?;
         let chat = demo("websocket");
@@ -953,6 +961,11 @@ async fn widgets_speak_the_page_s_language() -> Result<()> {
         let form = text_of(&c, &format!("{} form", demo("ajax"))).await?;
         ensure!(form.contains("글 올리기") && form.contains("작성자"), "ajax form: {form:?}");
         screenshot(&c, &chat, "websocket-desktop-ko").await?;
+        // A demo without a title gets the generator's default, in Korean too.
+        c.goto(&fx.page.replace("/widgets/", "/untitled/")).await?;
+        show(&c, "sse").await?;
+        let caption = text_of(&c, &format!("{} .wb-title-text", demo("sse"))).await?;
+        ensure!(caption == "Server-Sent Events: 뉴스 티커", "default title: {caption:?}");
         Ok(c)
     })
     .await

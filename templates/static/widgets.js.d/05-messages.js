@@ -395,5 +395,15 @@ const MESSAGES = {
       "실패",
     "Stopped":
       "중지됨",
+    "Ajax: request and response":
+      "Ajax: 요청과 응답",
+    "WebSocket: a chat room":
+      "WebSocket: 채팅방",
+    "Server-Sent Events: a news ticker":
+      "Server-Sent Events: 뉴스 티커",
+    "GraphQL: ask for exactly what you need":
+      "GraphQL: 필요한 것만 정확히 요청하기",
+    "Ajax vs WebSocket vs SSE vs GraphQL, measured":
+      "Ajax, WebSocket, SSE, GraphQL 직접 재 보기",
   },
 };

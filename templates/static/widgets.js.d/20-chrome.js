@@ -31,6 +31,9 @@ class Widget {
     root.classList.add("wb-ready");
     const caption = root.querySelector(".wb-demo-title") ||
       root.insertBefore(el("figcaption", { class: "wb-demo-title" }, this.config.title || this.kind), root.firstChild);
+    // The generator's default titles are English; an author's own title has no
+    // translation and stays as written.
+    if (!caption.children.length) caption.textContent = t(caption.textContent.trim());
     // Name the group by the title alone, not by the state badge added next to it.
     const titleText = el("span", { class: "wb-title-text", id: `${root.id || nextId("wb-demo")}-title` });
     titleText.append(...caption.childNodes);

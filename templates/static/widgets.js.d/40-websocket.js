@@ -165,7 +165,7 @@ class WebSocketDemo extends Widget {
 
   pane(p) {
     p.log = logBox(t("{name}'s chat", { name: p.name }), "wb-chat", 100);
-    p.dot = el("span", { class: "wb-dot", "data-state": "idle", title: "idle" });
+    p.dot = el("span", { class: "wb-dot", "data-state": "idle", title: t("idle") });
     p.input = el("input", { type: "text", autocomplete: "off", maxlength: "500", placeholder: t("Say something as {name}", { name: p.name }) });
     const f = field(t("Message as {name}", { name: p.name }), p.input);
     f.wrap.classList.add("wb-grow");
