@@ -120,11 +120,8 @@ async fn subscribe(broker: &RedisBroker) -> redis::RedisResult<redis::aio::PubSu
 async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::RelayDown> {
     broker.heartbeat().await?;
     broker.raise_guest_counter().await?;
-    let last = sinks.hub.last_id();
-    broker.raise_event_id(last).await?;
-    for event in broker.events_after(last).await? {
-        sinks.hub.receive(event);
-    }
+    broker.raise_event_id(sinks.hub.last_id()).await?;
+    fill_from_stream(broker, &sinks.hub).await?;
     for room in sinks.rooms.open_rooms() {
         broker.raise_chat_seq(&room.name, room.last_seq).await?;
         broker
@@ -165,10 +162,17 @@ async fn deliver(broker: &RedisBroker, sinks: &Sinks, msg: &redis::Msg) {
 async fn receive_event(broker: &RedisBroker, hub: &Hub, event: NewsEvent) {
     let last = hub.last_id();
     if last > 0 && event.id > last + 1 {
-        match broker.events_after(last).await {
-            Ok(missed) => missed.into_iter().for_each(|e| hub.receive(e)),
-            Err(err) => tracing::warn!(error = %err, "cannot fill a gap in the event stream"),
+        if let Err(err) = fill_from_stream(broker, hub).await {
+            tracing::warn!(error = %err, "cannot fill a gap in the event stream");
         }
     }
     hub.receive(event);
+}
+
+/// Delivers every event the Redis stream holds after the hub's newest.
+async fn fill_from_stream(broker: &RedisBroker, hub: &Hub) -> Result<(), super::RelayDown> {
+    for event in broker.events_after(hub.last_id()).await? {
+        hub.receive(event);
+    }
+    Ok(())
 }

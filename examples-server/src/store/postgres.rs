@@ -146,8 +146,7 @@ impl PgStore {
         if version == 0 && seed {
             let now = chrono::Utc::now();
             for s in SEEDS {
-                let created = (now - chrono::Duration::hours(s.hours_ago))
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let created = s.created_at(now);
                 let tags: Vec<&str> = s.tags.to_vec();
                 tx.execute(
                     "INSERT INTO posts (author, title, body, created_at, tags) \

@@ -65,6 +65,14 @@ pub(super) struct Seed {
     pub hours_ago: i64,
 }
 
+impl Seed {
+    /// When the post is dated, for a database created `now`.
+    pub(super) fn created_at(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        (now - chrono::Duration::hours(self.hours_ago))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+}
+
 pub(super) const SEEDS: &[Seed] = &[
     Seed {
         author: "Grace Liu",
@@ -148,8 +156,7 @@ fn seed_posts(conn: &Connection) -> rusqlite::Result<()> {
     let mut tag =
         conn.prepare("INSERT INTO post_tags (post_id, position, tag) VALUES (?1, ?2, ?3)")?;
     for seed in SEEDS {
-        let created = (now - chrono::Duration::hours(seed.hours_ago))
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let created = seed.created_at(now);
         post.execute(params![seed.author, seed.title, seed.body, created])?;
         let id = conn.last_insert_rowid();
         for (position, name) in seed.tags.iter().enumerate() {
