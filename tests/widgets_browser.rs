@@ -15,6 +15,9 @@
 //! `CI` set they fail.
 
 mod browser;
+// The Redis harness (and its skip-or-fail gate) of examples-server's cluster tests.
+#[path = "../examples-server/tests/cluster/services.rs"]
+mod services;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -43,10 +46,18 @@ struct Fixture {
 }
 
 async fn examples_server() -> Result<SocketAddr> {
-    let config = examples_server::Config {
+    examples_server_with(in_memory()).await
+}
+
+/// The examples server's defaults, with an in-memory database.
+fn in_memory() -> examples_server::Config {
+    examples_server::Config {
         db: examples_server::DbLocation::Memory,
         ..Default::default()
-    };
+    }
+}
+
+async fn examples_server_with(config: examples_server::Config) -> Result<SocketAddr> {
     let state = examples_server::AppState::new(&config).await?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -162,18 +173,22 @@ where
     let keep = client.clone();
     let result = f(client).await;
     if result.is_err() {
-        // Leave a picture of the page for whoever reads the failure (CI artifacts).
-        if let Ok(png) = keep.screenshot().await {
-            let dir = browser::screenshot_dir();
-            let _ = std::fs::create_dir_all(&dir);
-            let path = dir.join(format!("FAILED-{viewport:?}-{}.png", std::process::id()));
-            if std::fs::write(&path, png).is_ok() {
-                eprintln!("page at the failure: {}", path.display());
-            }
-        }
+        keep_failure_screenshot(&keep, &format!("{viewport:?}")).await;
     }
     let _ = keep.close().await;
     result.map(|_| ())
+}
+
+/// Leaves a picture of the page for whoever reads a failure (CI artifacts).
+async fn keep_failure_screenshot(c: &Client, label: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let dir = browser::screenshot_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join(format!("FAILED-{label}-{}.png", std::process::id()));
+        if std::fs::write(&path, png).is_ok() {
+            eprintln!("page at the failure: {}", path.display());
+        }
+    }
 }
 
 async fn text_of(c: &Client, css: &str) -> Result<String> {
@@ -691,78 +706,13 @@ async fn widgets_explain_a_cors_refusal() -> Result<()> {
     .await
 }
 
-/// A throwaway `redis-server` (no persistence) on a free loopback port.
-struct Redis {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `None` (skipped loudly, or a failure under CI) without `redis-server`.
-async fn redis_server() -> Result<Option<Redis>> {
-    let binary = std::env::var("WIREBOOK_TEST_REDIS_SERVER")
-        .ok()
-        .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| "redis-server".into());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let spawned = std::process::Command::new(&binary)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    let child = match spawned {
-        Ok(child) => child,
-        Err(err) => {
-            let msg = format!(
-                "the cross-instance widget test needs redis-server ({binary}: {err}); \
-                 apt-get install redis-server or run `bash .ci/services`"
-            );
-            if std::env::var_os("CI").is_some() {
-                panic!("{msg} — CI is set, so this is a failure, not a skip");
-            }
-            eprintln!("\n!!! SKIPPING: {msg}\n");
-            return Ok(None);
-        }
-    };
-    let redis = Redis {
-        child,
-        url: format!("redis://127.0.0.1:{port}/"),
-    };
-    let deadline = Instant::now() + secs(10);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        ensure!(Instant::now() < deadline, "redis-server did not start");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Ok(Some(redis))
-}
-
 /// An examples-server instance on Redis, subscribed and ready.
-async fn instance_on(redis: &Redis) -> Result<SocketAddr> {
-    let config = examples_server::Config {
-        db: examples_server::DbLocation::Memory,
-        redis_url: Some(redis.url.clone()),
-        ..Default::default()
-    };
-    let state = examples_server::AppState::new(&config).await?;
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(examples_server::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
+async fn instance_on(redis: &services::RedisServer) -> Result<SocketAddr> {
+    let addr = examples_server_with(examples_server::Config {
+        redis_url: Some(redis.url()),
+        ..in_memory()
+    })
+    .await?;
     let deadline = Instant::now() + secs(10);
     while reqwest::get(format!("http://{addr}/readyz"))
         .await?
@@ -786,9 +736,10 @@ async fn widgets_on_two_instances_reach_each_other_through_redis() -> Result<()>
     let Some(driver) = Driver::start().await? else {
         return Ok(());
     };
-    let Some(redis) = redis_server().await? else {
+    if !services::require("redis") {
         return Ok(());
-    };
+    }
+    let redis = services::RedisServer::spawn().await?;
     let a = instance_on(&redis).await?;
     let b = instance_on(&redis).await?;
     let site_a = fixture(&format!("http://{a}")).await?;
@@ -844,12 +795,8 @@ async fn widgets_on_two_instances_reach_each_other_through_redis() -> Result<()>
     }
     .await;
     if result.is_err() {
-        for (who, c) in [("alice", &alice), ("bob", &bob)] {
-            if let Ok(png) = c.screenshot().await {
-                let dir = browser::screenshot_dir();
-                let _ = std::fs::create_dir_all(&dir);
-                let _ = std::fs::write(dir.join(format!("FAILED-two-instances-{who}.png")), png);
-            }
+        for (who, c) in [("two-instances-alice", &alice), ("two-instances-bob", &bob)] {
+            keep_failure_screenshot(c, who).await;
         }
     }
     let _ = alice.close().await;
@@ -864,11 +811,7 @@ async fn a_request_that_never_gets_an_answer_times_out_in_plain_words() -> Resul
     let Some(driver) = Driver::start().await? else {
         return Ok(());
     };
-    let state = examples_server::AppState::new(&examples_server::Config {
-        db: examples_server::DbLocation::Memory,
-        ..Default::default()
-    })
-    .await?;
+    let state = examples_server::AppState::new(&in_memory()).await?;
     // `/hang` never answers; everything else (the reachability probe
     // included) is the real examples server.
     let app = axum::Router::new()

@@ -3,58 +3,14 @@
 //! fan-out to 5,000 subscribers split across A and B (published through A).
 
 use std::io::{Read as _, Write as _};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::process::Server;
+use crate::services::RedisServer;
 use crate::sse::{sse_run, SSE_CLIENTS};
 use crate::ws::{ws_run, WS_CLIENTS, WS_SENDERS};
 use crate::{fmt_runs, median, runtime};
-
-/// A throwaway `redis-server` (no persistence) on a free loopback port.
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Redis {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let binary =
-            std::env::var("WIREBOOK_TEST_REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
-        let child = Command::new(&binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {binary} (apt-get install redis-server): {e}")
-            });
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Redis { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Waits until `/readyz` answers 200 (the Redis subscriber is up).
 fn wait_ready(addr: SocketAddr) {
@@ -77,8 +33,10 @@ fn wait_ready(addr: SocketAddr) {
 }
 
 /// A fresh Redis and two instances on it, both subscribed.
-fn two_instances() -> (Redis, Server, Server) {
-    let redis = Redis::start();
+fn two_instances(rt: &tokio::runtime::Runtime) -> (RedisServer, Server, Server) {
+    let redis = rt
+        .block_on(RedisServer::spawn())
+        .expect("redis-server (apt-get install redis-server)");
     let flags = ["--redis-url", &redis.url()];
     let (a, b) = (Server::start_with(&flags), Server::start_with(&flags));
     wait_ready(a.addr);
@@ -105,13 +63,13 @@ pub fn bench_cluster(runs: usize) -> Vec<(String, String, String)> {
             lost += missing;
         }
         {
-            let (_redis, a, b) = two_instances();
+            let (_redis, a, b) = two_instances(&rt);
             let (_, p99, missing) = rt.block_on(ws_run(a.addr, &[b.addr]));
             ws[1].push(p99);
             lost += missing;
         }
         {
-            let (_redis, a, b) = two_instances();
+            let (_redis, a, b) = two_instances(&rt);
             let (_, _, p99, missing) = rt.block_on(sse_run(&a, &[a.addr, b.addr]));
             sse[1].push(p99);
             lost += missing;

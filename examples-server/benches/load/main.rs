@@ -26,7 +26,13 @@
 
 mod cluster;
 mod process;
+// The cluster tests' Redis harness: a private redis-server on a free port.
 mod rest;
+// Its own unit tests are compiled here without the test harness, so their
+// imports look unused.
+#[allow(unused_imports)]
+#[path = "../../tests/cluster/services.rs"]
+mod services;
 mod sse;
 mod ws;
 

@@ -83,7 +83,7 @@ fn gate(missing: &[String], ci: bool) -> Gate {
         return Gate::Run;
     }
     let msg = format!(
-        "cluster test needs {} — run `bash .ci/services` (as root; it installs redis-server \
+        "this test needs {} — run `bash .ci/services` (as root; it installs redis-server \
          and postgresql and starts PostgreSQL) and export what it prints: \
          eval \"$(bash .ci/services)\"",
         missing.join("; ")
