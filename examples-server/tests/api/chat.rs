@@ -83,12 +83,7 @@ async fn history_replays_the_last_50_messages_on_join() {
         (history["type"].as_str(), history["room"].as_str()),
         (Some("history"), Some("hist"))
     );
-    let texts: Vec<&str> = history["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap())
-        .collect();
+    let texts = history_texts(&history);
     assert_eq!(texts.len(), 50);
     assert_eq!((texts[0], texts[49]), ("m5", "m54"));
     assert_eq!(history["messages"][0]["type"], "message");

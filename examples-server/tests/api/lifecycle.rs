@@ -13,13 +13,7 @@ use crate::common::*;
 async fn data_survives_a_restart() {
     let server = TestServer::start().await;
     let created = create_post(&server, "Still here after a restart").await;
-    let response = http()
-        .delete(server.url("/api/posts/1"))
-        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
+    assert_eq!(delete_as_admin(&server, 1).await, 204);
     let (config, dir) = (server.config(), server.dir.clone());
     server.stop().await.unwrap();
 
@@ -389,13 +383,7 @@ async fn cached_reads_follow_writes_from_this_and_other_servers() {
     }
     // A delete through `first` is visible to `first` at once.
     assert_eq!(read(&first, "/api/posts/5").await.0, 200);
-    let response = http()
-        .delete(first.url("/api/posts/5"))
-        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 204);
+    assert_eq!(delete_as_admin(&first, 5).await, 204);
     assert_eq!(read(&first, "/api/posts/5").await.0, 404);
 }
 

@@ -34,13 +34,7 @@ async fn chat_messages_and_presence_cross_instances() {
     // A newcomer on either instance gets the shared history, in order.
     for server in [&c.a, &c.b] {
         let (_ws, history) = join(server, "lobby", "cat").await;
-        let texts: Vec<&str> = history["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["text"].as_str().unwrap())
-            .collect();
-        assert_eq!(texts, ["hello from A", "hello from B"]);
+        assert_eq!(history_texts(&history), ["hello from A", "hello from B"]);
     }
     // Leaving is announced everywhere.
     ann.close(None).await.unwrap();

@@ -51,14 +51,7 @@ async fn posts_written_through_one_instance_are_read_through_the_other() {
         (422, json!("must be 1–40 characters"))
     );
     // Deleted through B, gone from A.
-    let status = http()
-        .delete(c.b.url(&format!("/api/posts/{id}")))
-        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(status, 204);
+    assert_eq!(delete_as_admin(&c.b, id).await, 204);
     eventually(|| async {
         let response = http()
             .get(c.a.url(&format!("/api/posts/{id}")))
@@ -137,13 +130,7 @@ async fn postgresql_answers_exactly_like_sqlite() {
     assert_eq!(answers[0], answers[1]);
     // Deletes and the invalid-input answers match too.
     for server in [&pg, &sqlite] {
-        let response = http()
-            .delete(server.url("/api/posts/1"))
-            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 204);
+        assert_eq!(delete_as_admin(server, 1).await, 204);
         let (status, body) = json(
             http()
                 .post(server.url("/api/posts"))

@@ -344,6 +344,28 @@ pub async fn notify(server: &TestServer, title: &str) -> u64 {
     body["id"].as_u64().expect("numeric id")
 }
 
+/// The texts of a chat `history` frame's messages, oldest first.
+pub fn history_texts(history: &Value) -> Vec<&str> {
+    history["messages"]
+        .as_array()
+        .expect("a history frame")
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect()
+}
+
+/// Deletes post `id` with the admin token; returns the status.
+pub async fn delete_as_admin(server: &TestServer, id: i64) -> u16 {
+    http()
+        .delete(server.url(&format!("/api/posts/{id}")))
+        .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// Creates a post over REST and returns it.
 pub async fn create_post(server: &TestServer, title: &str) -> Value {
     let (status, body) = json(
