@@ -322,9 +322,11 @@ impl Room {
     }
 
     fn push_locked(&self, state: &mut RoomState, seq: u64, bytes: Utf8Bytes, is_message: bool) {
-        // A joiner may have merged it in from Redis's history already.
-        let kept = state.history.iter().rev().any(|(s, _)| *s == seq);
-        if is_message && self.keep > 0 && !kept {
+        // History is in sequence order. A joiner may already have merged
+        // this message (and later ones) in from Redis's history; anything at
+        // or below the newest kept number is in it, or was trimmed from it.
+        let newer = state.history.back().is_none_or(|(s, _)| *s < seq);
+        if is_message && self.keep > 0 && newer {
             if state.history.len() >= self.keep {
                 state.history.pop_front();
             }
