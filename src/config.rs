@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 pub const CONFIG_FILE: &str = "wirebook.toml";
 
+/// 10 MiB: a long chapter is well under 1 MiB.
+pub const DEFAULT_MAX_POST_BYTES: u64 = 10 * 1024 * 1024;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SiteConfig {
@@ -33,6 +36,9 @@ pub struct SiteConfig {
     pub toc_min_headings: usize,
     /// Words per minute used for the reading-time estimate.
     pub words_per_minute: usize,
+    /// Largest post file accepted, in bytes. Rendering takes about 25 times a post's size
+    /// in memory, so one huge file in a pull request must not exhaust a build machine.
+    pub max_post_bytes: u64,
     pub highlight: HighlightConfig,
     pub examples: ExamplesConfig,
     /// Free-form values for templates (`config.extra.KEY`).
@@ -68,6 +74,7 @@ impl Default for SiteConfig {
             feed_limit: 20,
             toc_min_headings: 3,
             words_per_minute: 220,
+            max_post_bytes: DEFAULT_MAX_POST_BYTES,
             highlight: HighlightConfig::default(),
             examples: ExamplesConfig::default(),
             extra: toml::Table::new(),
@@ -109,6 +116,9 @@ impl SiteConfig {
     fn validate(&self) -> std::result::Result<(), String> {
         if self.posts_per_page == 0 {
             return Err("`posts_per_page` must be at least 1".into());
+        }
+        if self.max_post_bytes == 0 {
+            return Err("`max_post_bytes` must be at least 1".into());
         }
         if !self.permalink.starts_with('/') {
             return Err(format!(

@@ -10,8 +10,18 @@ use std::borrow::Cow;
 /// Why a file's bytes are not publishable text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
-    InvalidUtf8 { offset: usize, line: usize },
+    InvalidUtf8 {
+        offset: usize,
+        line: usize,
+    },
     Mojibake(Mojibake),
+    /// A character XML 1.0 forbids (NUL, most C0 controls, U+FFFE/U+FFFF): it would make
+    /// `atom.xml` and `sitemap.xml` invalid, and no reader can see it anyway.
+    Forbidden {
+        line: usize,
+        column: usize,
+        ch: char,
+    },
 }
 
 /// Where mojibake starts and what it probably said.
@@ -41,6 +51,12 @@ impl std::fmt::Display for TextError {
                  (`wirebook check --fix-encoding` repairs it when no bytes were lost)",
                 m.found, m.meant, m.lines_affected
             ),
+            TextError::Forbidden { ch, .. } => write!(
+                f,
+                "control character U+{:04X} is not allowed (XML forbids it, so the feed would \
+                 be invalid); delete it",
+                u32::from(*ch)
+            ),
         }
     }
 }
@@ -53,6 +69,9 @@ pub fn decode_source(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
         TextError::InvalidUtf8 { offset, line }
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(e) = find_forbidden(text) {
+        return Err(e);
+    }
     if let Some(m) = find_mojibake(text) {
         return Err(TextError::Mojibake(m));
     }
@@ -61,6 +80,20 @@ pub fn decode_source(bytes: &[u8]) -> Result<Cow<'_, str>, TextError> {
     } else {
         Ok(Cow::Borrowed(text))
     }
+}
+
+/// The first character XML 1.0 does not allow (its `Char` production), with its line and
+/// column (in characters, from 1).
+pub fn find_forbidden(text: &str) -> Option<TextError> {
+    let forbidden = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}');
+    let at = text.find(forbidden)?;
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some(TextError::Forbidden {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        ch: text[at..].chars().next().expect("found a char"),
+    })
 }
 
 /// The Windows-1252 byte a character came from, if it could have come from one.

@@ -68,6 +68,7 @@ impl Site {
                 problems.push(permalink_clash(page, &other.source));
             }
         }
+        problems.extend(self.generated_clashes(&fresh));
         if !problems.is_empty() {
             return Err(Problems(problems).into());
         }

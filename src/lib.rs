@@ -21,5 +21,6 @@ pub mod site;
 pub mod slug;
 pub mod taxonomy;
 pub mod theme;
+pub mod walk;
 pub mod widgets;
 pub mod yaml;

@@ -3,7 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+
+/// Written into every output folder: a folder holding it is a previous wirebook output that
+/// a build may replace. Any other non-empty folder is refused, since replacing it deletes it.
+pub const MARKER: &str = ".wirebook-output";
 
 pub struct Staging {
     dir: PathBuf,
@@ -12,8 +16,10 @@ pub struct Staging {
 
 impl Staging {
     /// Creates an empty staging directory next to `target` (same filesystem, so the final
-    /// swap is a rename).
-    pub fn new(target: &Path) -> Result<Staging> {
+    /// swap is a rename), after checking that `target` may be replaced (see
+    /// [`check_target`]) and removing what builds killed earlier left beside it.
+    pub fn new(target: &Path, site_root: &Path) -> Result<Staging> {
+        check_target(target, site_root)?;
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -24,6 +30,7 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("public");
+        remove_leftovers(parent, name);
         let dir = parent.join(format!(".{name}.wirebook-staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
@@ -31,10 +38,15 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             target: target.to_path_buf(),
-        })
+        };
+        staging.write(
+            MARKER,
+            b"This folder is written by `wirebook build`, which replaces it on every build.\n",
+        )?;
+        Ok(staging)
     }
 
     pub fn path(&self) -> &Path {
@@ -43,6 +55,14 @@ impl Staging {
 
     /// Writes one file (relative path with `/` separators), creating its folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        // Paths are contained where they are decided (`contain_url_path`); this is the last
+        // line of defence, so no file ever lands outside the output.
+        if !Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            bail!("refusing to write {rel:?}: it leaves the output folder");
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -86,26 +106,123 @@ impl Drop for Staging {
     }
 }
 
-/// Copies a directory tree into the staging area (the site's `static/`).
-pub fn copy_tree(from: &Path, staging: &Staging) -> Result<usize> {
-    let mut n = 0;
-    for entry in walkdir::WalkDir::new(from).follow_links(true) {
-        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
+/// Refuses an output folder whose replacement would delete something that is not a
+/// previous build: one that is or contains the site, the home folder or `/`, a file, or a
+/// folder holding files without the [`MARKER`]. Missing and empty folders are fine.
+pub fn check_target(target: &Path, site_root: &Path) -> Result<()> {
+    let shown = target.display();
+    let resolved = resolve(target);
+    let inside = |p: &Path| resolve(p).starts_with(&resolved);
+    if resolved.parent().is_none() {
+        bail!("--out {shown} is the filesystem root; choose a folder such as public/");
+    }
+    if inside(site_root) {
+        bail!(
+            "--out {shown} is or contains the site ({}); building there would delete it. \
+             Choose a folder such as {}",
+            site_root.display(),
+            site_root.join("public").display()
+        );
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        if inside(Path::new(&home)) {
+            bail!("--out {shown} is or contains your home folder; choose a folder such as public/");
         }
-        let rel = entry
-            .path()
-            .strip_prefix(from)
-            .expect("walkdir stays under its root");
-        let dest = staging.path().join(rel);
+    }
+    let meta = match std::fs::metadata(target) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
+    };
+    if !meta.is_dir() {
+        bail!("--out {shown} is a file, not a folder");
+    }
+    if target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let mut entries = std::fs::read_dir(target).with_context(|| format!("cannot read {shown}"))?;
+    if entries.next().is_some() {
+        bail!(
+            "{shown} holds files wirebook did not write (it has no {MARKER}), and a build \
+             replaces the whole folder; choose an empty or missing folder, or empty it yourself"
+        );
+    }
+    Ok(())
+}
+
+/// An absolute path with symlinks resolved as far as the path exists (the output folder
+/// usually does not yet).
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return missing.iter().rev().fold(real, |p, n| p.join(n));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Removes the staging and old-site folders of builds that were killed before they could
+/// clean up (`.public.wirebook-staging-PID`, `.public.wirebook-old-PID`), and nothing else:
+/// only those exact names, only folders, only when process PID is no longer running.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(std::result::Result::ok) {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| {
+            let rest = n.strip_prefix(&format!(".{name}.wirebook-"))?;
+            let pid = rest
+                .strip_prefix("staging-")
+                .or_else(|| rest.strip_prefix("old-"))?;
+            pid.parse::<u32>().ok().filter(|p| p.to_string() == pid)
+        }) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !is_running(pid) {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => tracing::info!(
+                    "removed {}, left by a build that was killed",
+                    entry.path().display()
+                ),
+                Err(e) => tracing::warn!("cannot remove {}: {e}", entry.path().display()),
+            }
+        }
+    }
+}
+
+/// Whether a process is running, where `/proc` can tell (Linux); elsewhere every process
+/// counts as running, so a leftover stays rather than a running build's folder going.
+fn is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
+/// Copies the site's `static/` into the staging area, never through a link that leaves
+/// the site (each one is logged as a warning). Returns the number of files.
+pub fn copy_tree(root: &Path, from: &Path, staging: &Staging) -> Result<usize> {
+    let walked = crate::walk::files(root, from, |_| true);
+    for w in &walked.skipped {
+        tracing::warn!("{w}");
+    }
+    for entry in &walked.files {
+        let dest = staging.path().join(crate::walk::relative(entry, from));
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::copy(entry.path(), &dest)
             .with_context(|| format!("cannot copy {}", entry.path().display()))?;
-        n += 1;
     }
-    Ok(n)
+    Ok(walked.files.len())
 }

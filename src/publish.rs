@@ -218,6 +218,10 @@ fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
     if summary.posts == 0 {
         bail!("{}", no_posts_message(&opts.root));
     }
+    // The marker only tells later builds that they may replace the folder; it is not
+    // part of the published site.
+    let marker = out.join(crate::output::MARKER);
+    std::fs::remove_file(&marker).with_context(|| format!("cannot remove {}", marker.display()))?;
     // GitHub runs Jekyll over a branch unless told not to; Jekyll drops files and folders
     // starting with `_` or `.` and would re-process our HTML.
     write(&out.join(".nojekyll"), "")?;

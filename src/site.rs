@@ -3,7 +3,7 @@
 //! `build` writes into a staging directory and swaps it in only when every stage succeeded;
 //! `check` runs the same stages and writes nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -123,7 +123,7 @@ impl Site {
         let taxonomies = taxonomy::collect(&library);
         let assets = theme::assets_for(root)?;
         let asset_version = asset_version(&assets, &styles.css);
-        Ok(Site {
+        let site = Site {
             root: root.clone(),
             config,
             base,
@@ -135,7 +135,85 @@ impl Site {
             asset_version,
             include_drafts: opts.drafts,
             assets,
-        })
+        };
+        let clashes = site.generated_clashes(&site.library.pages);
+        if !clashes.is_empty() {
+            return Err(Problems(clashes).into());
+        }
+        Ok(site)
+    }
+
+    /// Every page the site generates besides posts (root-relative URL path), with what it is
+    /// in words.
+    pub fn generated_pages(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = (1..=self.index_pages())
+            .map(|n| match n {
+                1 => ("/".to_string(), "the home page".to_string()),
+                n => (pager_path("/", n), format!("index page {n}")),
+            })
+            .collect();
+        for tax in &self.taxonomies {
+            out.push((tax.path(), format!("the list of {}", tax.name)));
+            out.extend(tax.terms.iter().map(|t| {
+                (
+                    tax.term_path(t),
+                    format!("the {} page of {:?}", tax.name, t.name),
+                )
+            }));
+        }
+        for (path, what) in [
+            ("/atom.xml", "the Atom feed"),
+            ("/sitemap.xml", "the sitemap"),
+            ("/robots.txt", "robots.txt"),
+            ("/404.html", "the 404 page"),
+            ("/assets/syntax.css", "a theme asset"),
+        ] {
+            out.push((path.into(), what.into()));
+        }
+        out.extend(
+            self.assets
+                .iter()
+                .map(|(n, _)| (format!("/assets/{n}"), "a theme asset".to_string())),
+        );
+        out
+    }
+
+    /// Posts whose URL is also a page the site generates (`permalink: /tags/`), which would
+    /// silently replace it or be replaced: one problem each, naming both.
+    pub(crate) fn generated_clashes<'a>(
+        &self,
+        pages: impl IntoIterator<Item = &'a Page>,
+    ) -> Vec<Problem> {
+        let generated: HashMap<String, (String, String)> = self
+            .generated_pages()
+            .into_iter()
+            .map(|(path, what)| (generated_file(&path), (path, what)))
+            .collect();
+        pages
+            .into_iter()
+            .filter_map(|page| {
+                // The post's file, or a folder on its way (`/atom.xml/x/` needs a folder
+                // where the feed is a file).
+                let file = page.output_file();
+                let (path, what) = std::iter::successors(Some(file.as_str()), |f| {
+                    f.rsplit_once('/').map(|(dir, _)| dir)
+                })
+                .find_map(|f| generated.get(f))?;
+                let clash = if *path == page.path {
+                    format!("is also {what}")
+                } else {
+                    format!("would need a folder where {path} is {what}")
+                };
+                Some(Problem::at(
+                    &page.source,
+                    page.path_line,
+                    format!(
+                        "permalink {} {clash}; set a different `permalink`",
+                        page.path
+                    ),
+                ))
+            })
+            .collect()
     }
 
     fn site_value(&self) -> serde_json::Value {
@@ -316,24 +394,10 @@ impl Site {
     pub fn broken_links(&self) -> Vec<Problem> {
         let mut known: HashSet<String> = HashSet::new();
         known.extend(self.library.pages.iter().map(|p| p.path.clone()));
-        for tax in &self.taxonomies {
-            known.insert(tax.path());
-            known.extend(tax.terms.iter().map(|t| tax.term_path(t)));
-        }
-        known.extend((1..=self.index_pages()).map(|n| pager_path("/", n)));
-        for f in ["/atom.xml", "/sitemap.xml", "/robots.txt", "/404.html"] {
-            known.insert(f.into());
-        }
-        known.extend(self.assets.iter().map(|(n, _)| format!("/assets/{n}")));
+        known.extend(self.generated_pages().into_iter().map(|(path, _)| path));
         let static_dir = self.root.join("static");
-        for e in walkdir::WalkDir::new(&static_dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            if let Ok(rel) = e.path().strip_prefix(&static_dir) {
-                known.insert(format!("/{}", rel.to_string_lossy().replace('\\', "/")));
-            }
+        for e in crate::walk::files(&self.root, &static_dir, |_| true).files {
+            known.insert(format!("/{}", crate::walk::relative(&e, &static_dir)));
         }
         let mut problems = Vec::new();
         for page in &self.library.pages {
@@ -351,6 +415,15 @@ impl Site {
             }
         }
         problems
+    }
+}
+
+/// The output file of a generated page: the files (feed, assets) keep their names.
+fn generated_file(path: &str) -> String {
+    if path.ends_with('/') {
+        crate::content::page::output_file_for(path)
+    } else {
+        path.trim_start_matches('/').to_string()
     }
 }
 
@@ -421,13 +494,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
         tracing::warn!("{w}");
     }
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    let staging = Staging::new(&out)?;
+    let staging = Staging::new(&out, &opts.root)?;
     let t = Instant::now();
     let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
     tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
     let static_dir = opts.root.join("static");
     let static_files = if static_dir.is_dir() {
-        output::copy_tree(&static_dir, &staging)?
+        output::copy_tree(&opts.root, &static_dir, &staging)?
     } else {
         0
     };

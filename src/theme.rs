@@ -51,17 +51,12 @@ pub fn assets_for(
         .collect();
     let dir = root.join("templates").join("static");
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-        {
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .expect("under dir")
-                .to_string_lossy()
-                .replace('\\', "/");
+        let walked = crate::walk::files(root, &dir, |_| true);
+        for w in &walked.skipped {
+            tracing::warn!("{w}");
+        }
+        for entry in walked.files {
+            let name = crate::walk::relative(&entry, &dir);
             let bytes = std::fs::read(entry.path())
                 .with_context(|| format!("cannot read {}", entry.path().display()))?;
             match out.iter_mut().find(|(n, _)| *n == name) {

@@ -1,109 +1,14 @@
 //! `wirebook build` and `wirebook check` on small fixture sites, asserting on parsed HTML and
 //! on the exact errors and exit codes a user sees.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
 
 use scraper::{Html, Selector};
 
-/// A site in a temp dir: copied from a fixture or written file by file (mdBook's BookTest).
-struct TestSite {
-    dir: tempfile::TempDir,
-}
-
-impl TestSite {
-    fn empty() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("posts")).unwrap();
-        TestSite { dir }
-    }
-
-    fn fixture(name: &str) -> Self {
-        let site = TestSite::empty();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        copy_dir(&from, site.root());
-        site
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_wirebook"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .unwrap()
-    }
-
-    fn build(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["build"];
-        args.extend_from_slice(extra);
-        let out = self.run(&args);
-        assert!(
-            out.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    fn read(&self, rel: &str) -> String {
-        let path = self.root().join("public").join(rel);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
-
-    fn html(&self, rel: &str) -> Html {
-        Html::parse_document(&self.read(rel))
-    }
-
-    fn exists(&self, rel: &str) -> bool {
-        self.root().join("public").join(rel).exists()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn texts(doc: &Html, s: &str) -> Vec<String> {
-    doc.select(&sel(s))
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
-}
-
-fn attrs(doc: &Html, s: &str, attr: &str) -> Vec<String> {
-    doc.select(&sel(s))
-        .filter_map(|e| e.value().attr(attr).map(str::to_string))
-        .collect()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use support::{attrs, sel, stderr, texts, TestSite};
 
 const POST: &str = "2025/06/10/chap10/index.html";
 

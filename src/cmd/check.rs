@@ -30,7 +30,11 @@ pub fn run(args: CheckArgs) -> Result<()> {
 }
 
 fn fix_encoding(root: &std::path::Path) -> Result<()> {
-    for rel in library::discover(root) {
+    let (files, skipped) = library::discover(root);
+    for w in &skipped {
+        tracing::warn!("{w}");
+    }
+    for rel in files {
         let path = root.join(&rel);
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;

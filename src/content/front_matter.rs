@@ -3,7 +3,7 @@
 //! Every error carries a line counted from the top of the *file*, not of the front matter
 //! (Zola's users asked for that for years).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::yaml;
@@ -39,6 +39,9 @@ pub struct FrontMatter {
     pub draft: bool,
     pub permalink: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The file line of each key, for messages about a value found wrong later (a permalink
+    /// that leaves the output folder).
+    pub lines: std::collections::HashMap<String, usize>,
 }
 
 /// A front-matter problem at a file line (1-based) with an optional column.
@@ -134,6 +137,7 @@ pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<Fi
             continue;
         };
         let line = key_line(split, &key);
+        fm.lines.insert(key.clone(), line);
         let mut field = |r: Result<(), String>| {
             if let Err(message) = r {
                 errors.push(FieldError {
@@ -260,6 +264,19 @@ fn parse_date_value(value: &yaml::Value) -> Result<Option<DateTime<FixedOffset>>
 
 /// Dates as Jekyll writes them: a day, or a date-time with an optional zone.
 pub fn parse_date(s: &str) -> Result<DateTime<FixedOffset>, String> {
+    let date = parse_date_any_year(s)?;
+    // Year 0 and negative years parse, and would give URLs such as `/-001/…`; years past
+    // 9999 are not dates anyone writes on purpose.
+    if !(1..=9999).contains(&date.year()) {
+        return Err(format!(
+            "year {} is out of range; use a year from 1 to 9999",
+            date.year()
+        ));
+    }
+    Ok(date)
+}
+
+fn parse_date_any_year(s: &str) -> Result<DateTime<FixedOffset>, String> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d);

@@ -18,19 +18,21 @@ pub struct Library {
     pub pages: Vec<Page>,
 }
 
-/// Markdown files under `posts/`, relative to `root`, in a stable order. Hidden files and
-/// editor backups (`.#x.md`, `x.md~`) are skipped.
-pub fn discover(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(POSTS_DIR))
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && is_markdown(e.path()))
+/// Markdown files under `posts/`, relative to `root`, in a stable order, and warnings for
+/// links that lead outside the site (not followed). Hidden files and editor backups
+/// (`.#x.md`, `x.md~`) are skipped.
+pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
+    let walked = crate::walk::files(root, &root.join(POSTS_DIR), |e| {
+        !e.file_name().to_string_lossy().starts_with('.')
+    });
+    let mut files: Vec<PathBuf> = walked
+        .files
+        .iter()
+        .filter(|e| is_markdown(e.path()))
         .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect();
     files.sort();
-    files
+    (files, walked.skipped)
 }
 
 pub fn is_markdown(path: &Path) -> bool {
@@ -48,13 +50,13 @@ pub struct LoadResult {
 
 impl Library {
     pub fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> LoadResult {
-        let files = discover(root);
+        let (files, skipped) = discover(root);
         let results: Vec<Result<Loaded, Vec<Problem>>> = files
             .par_iter()
             .map(|rel| Page::load(root, rel, config))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
-        let mut warnings = Vec::new();
+        let mut warnings = skipped;
         let mut problems = Vec::new();
         for r in results {
             match r {

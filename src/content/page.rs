@@ -25,8 +25,12 @@ pub struct Page {
     pub author: Option<String>,
     pub description: Option<String>,
     pub draft: bool,
-    /// Root-relative URL path, not yet percent-encoded or prefixed with the base path.
+    /// Root-relative URL path, not yet percent-encoded or prefixed with the base path;
+    /// normalised, and never outside the output folder.
     pub path: String,
+    /// File line of the front-matter key that decided `path` (`permalink`, else `slug`; 1
+    /// when the site's pattern and the file name did), for messages about the URL.
+    pub path_line: usize,
     pub extra: serde_json::Map<String, serde_json::Value>,
     pub body: String,
     /// File line where the Markdown body starts (for messages about the body).
@@ -54,8 +58,8 @@ pub struct Loaded {
 impl Page {
     /// Reads and checks one source file. `rel` is its path relative to the site root.
     pub fn load(root: &Path, rel: &Path, config: &SiteConfig) -> Result<Loaded, Vec<Problem>> {
-        let bytes = std::fs::read(root.join(rel))
-            .map_err(|e| vec![Problem::new(rel, format!("cannot read: {e}"))])?;
+        let bytes = read_bounded(&root.join(rel), config.max_post_bytes)
+            .map_err(|e| vec![Problem::new(rel, e)])?;
         let text = encoding::decode_source(&bytes).map_err(|e| {
             let p = match &e {
                 encoding::TextError::InvalidUtf8 { line, .. } => {
@@ -63,6 +67,9 @@ impl Page {
                 }
                 encoding::TextError::Mojibake(m) => {
                     Problem::at(rel, m.line, e.to_string()).with_column(m.column)
+                }
+                encoding::TextError::Forbidden { line, column, .. } => {
+                    Problem::at(rel, *line, e.to_string()).with_column(*column)
                 }
             };
             vec![p]
@@ -108,7 +115,13 @@ impl Page {
             .clone()
             .unwrap_or_else(|| file_slug.replace(['-', '_'], " "));
         let pattern = fm.permalink.as_deref().unwrap_or(&config.permalink);
-        let path = expand_permalink(pattern, &date, &slug, &title, &fm.categories);
+        let path_line = ["permalink", "slug"]
+            .iter()
+            .find_map(|k| fm.lines.get(*k).copied())
+            .unwrap_or(1);
+        let expanded = expand_permalink(pattern, &date, &slug, &title, &fm.categories);
+        let path = contain_url_path(&expanded)
+            .map_err(|e| Problem::at(rel, path_line, format!("permalink {expanded:?} {e}")))?;
         Ok(Page {
             source: rel.to_path_buf(),
             layout: fm.layout.unwrap_or_else(|| "post".into()),
@@ -122,6 +135,7 @@ impl Page {
             description: fm.description,
             draft: fm.draft,
             path,
+            path_line,
             extra: fm.extra,
             body,
             body_line,
@@ -154,10 +168,59 @@ pub fn output_file_for(url_path: &str) -> String {
     }
 }
 
+/// Reads a post, refusing one over `limit` bytes before it is held in memory.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(format!(
+            "{size} bytes, larger than `max_post_bytes` ({limit} bytes) in {}; split the post, or raise the limit",
+            crate::config::CONFIG_FILE
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A URL path made safe to become a file under the output folder: `.` and empty segments
+/// dropped, `..` applied, and refused when it climbs above the root (a permalink of
+/// `/../../x/` must never write outside `--out`). Keeps a trailing `/`.
+pub fn contain_url_path(path: &str) -> Result<String, String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("leaves the output folder; write a path under `/`".into());
+                }
+            }
+            s if s.contains('\\') => {
+                return Err("contains `\\`, a folder separator on Windows; use `/`".into())
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if !parts.is_empty() && matches!(last, "" | "." | "..") {
+        out.push('/');
+    }
+    Ok(out)
+}
+
 /// `2025-06-10-chap10` → (date, "chap10"); other names → (None, name).
 fn split_jekyll_name(stem: &str) -> (Option<DateTime<FixedOffset>>, &str) {
     if stem.len() > 11 && stem.as_bytes()[10] == b'-' {
         if let Ok(d) = chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d") {
+            // Year 0 is no date (`0000-01-01-x.md`): no URL gets `/0000/`.
+            if d.year() < 1 {
+                return (None, stem);
+            }
             let dt = Utc
                 .from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
                 .fixed_offset();
@@ -268,6 +331,17 @@ mod tests {
             "/x/"
         );
         assert!(validate_permalink_pattern("/:yaer/:slug/").is_err());
+    }
+
+    #[test]
+    fn url_paths_are_normalised_and_contained() {
+        assert_eq!(contain_url_path("/a/./b/../c//").unwrap(), "/a/c/");
+        assert_eq!(contain_url_path("/a/b.html").unwrap(), "/a/b.html");
+        assert_eq!(contain_url_path("/x/..").unwrap(), "/");
+        assert_eq!(contain_url_path("/").unwrap(), "/");
+        for bad in ["/../x/", "/a/../../x/", "/..", "/a\\..\\..\\x/"] {
+            assert!(contain_url_path(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

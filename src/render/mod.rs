@@ -37,26 +37,20 @@ impl Renderer {
             .collect();
         let dir = root.join("templates");
         if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .into_iter()
-                .filter_map(Result::ok)
-            {
+            let walked = crate::walk::files(root, &dir, |_| true);
+            for w in &walked.skipped {
+                tracing::warn!("{w}");
+            }
+            for entry in walked.files {
                 let path = entry.path();
                 let is_template = matches!(
                     path.extension().and_then(|e| e.to_str()),
                     Some("html" | "xml" | "txt")
                 );
-                if !entry.file_type().is_file()
-                    || !is_template
-                    || path.components().any(|c| c.as_os_str() == "static")
-                {
+                if !is_template || path.components().any(|c| c.as_os_str() == "static") {
                     continue;
                 }
-                let name = path
-                    .strip_prefix(&dir)
-                    .expect("under dir")
-                    .to_string_lossy()
-                    .replace('\\', "/");
+                let name = crate::walk::relative(&entry, &dir);
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 match sources.iter_mut().find(|(n, _)| *n == name) {
