@@ -20,6 +20,7 @@ fn body(file: &str) -> String {
 
 fn per_page(c: &mut Criterion) {
     let styles = Styles::new("InspiredGitHub", "OneHalfDark").unwrap();
+    let messages = wirebook::i18n::Messages::new("ko", &Default::default()).unwrap();
     let mut group = c.benchmark_group("per_page");
     for (name, file) in [
         ("markdown_chap10_tables", "2025-06-10-chap10.md"),
@@ -31,6 +32,8 @@ fn per_page(c: &mut Criterion) {
             source: Path::new(file),
             body_line: 1,
             styles: &styles,
+            messages: &messages,
+            lang: "ko",
         };
         group.bench_function(name, |b| {
             b.iter(|| markdown::render(std::hint::black_box(&text), &ctx).unwrap())

@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub max_post_bytes: u64,
     pub highlight: HighlightConfig,
     pub examples: ExamplesConfig,
+    /// The theme's words, overridden: `"Contents" = "차례"` for the site's language, or a
+    /// `[messages.ja]` table for another (keys are the English text, see templates/i18n/).
+    pub messages: toml::Table,
     /// Free-form values for templates (`config.extra.KEY`).
     pub extra: toml::Table,
 }
@@ -77,6 +80,7 @@ impl Default for SiteConfig {
             max_post_bytes: DEFAULT_MAX_POST_BYTES,
             highlight: HighlightConfig::default(),
             examples: ExamplesConfig::default(),
+            messages: toml::Table::new(),
             extra: toml::Table::new(),
         }
     }
@@ -128,7 +132,17 @@ impl SiteConfig {
         }
         crate::content::page::validate_permalink_pattern(&self.permalink)
             .map_err(|e| format!("`permalink`: {e}"))?;
+        if self.language.trim().is_empty() {
+            return Err("`language` must be a language tag such as \"en\" or \"ko\"".into());
+        }
+        self.messages()?;
         BaseUrl::parse(&self.base_url).map(|_| ())
+    }
+
+    /// The theme's message tables with this config's `[messages]` over them.
+    pub fn messages(&self) -> std::result::Result<crate::i18n::Messages, String> {
+        crate::i18n::Messages::new(&self.language, &self.messages)
+            .map_err(|e| format!("`messages`: {e}"))
     }
 
     pub fn base(&self) -> BaseUrl {

@@ -43,7 +43,7 @@ impl Site {
                     if !self.include_drafts && !page.is_published(now) {
                         continue;
                     }
-                    match render_markdown(&mut page, &self.base, &self.styles) {
+                    match render_markdown(&mut page, &self.base, &self.styles, &self.messages) {
                         Ok(w) => warnings.extend(w),
                         Err(p) => problems.extend(p),
                     }
@@ -214,8 +214,9 @@ impl Site {
         if fresh.len() != changed.len() {
             return None;
         }
-        let listing =
-            |p: &Page| serde_json::to_string(&Summary::new(p, &self.base, &self.config)).ok();
+        let listing = |p: &Page| {
+            serde_json::to_string(&Summary::new(p, &self.base, &self.config, &self.messages)).ok()
+        };
         let mut slots = Vec::with_capacity(fresh.len());
         for page in fresh.iter() {
             let i = self
@@ -242,7 +243,7 @@ impl Site {
     /// Re-reads the templates after one changed; the Markdown stays rendered. Every page
     /// is then re-rendered (`jobs()`), since any page may use the changed template.
     pub fn reload_templates(&mut self) -> Result<()> {
-        let renderer = crate::render::Renderer::new(&self.root)?;
+        let renderer = crate::render::Renderer::new(&self.root, &self.messages)?;
         let problems = renderer.check_layouts(self.library.pages.iter());
         if !problems.is_empty() {
             return Err(Problems(problems).into());
@@ -253,7 +254,7 @@ impl Site {
 
     /// Re-reads the theme assets (`templates/static/`).
     pub fn reload_assets(&mut self) -> Result<()> {
-        self.assets = crate::theme::assets_for(&self.root)?;
+        self.assets = crate::theme::assets_for(&self.root, &self.messages)?;
         Ok(())
     }
 }

@@ -13,7 +13,10 @@ use serde::Serialize;
 
 use crate::diagnostics::Problem;
 use crate::highlight::{self, attr, FenceOptions};
+use crate::i18n::Messages;
+use crate::reading::Counts;
 use crate::slug::{heading_id, IdSet};
+use crate::summary::Collector;
 use crate::widgets;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -32,15 +35,24 @@ pub struct Context<'a> {
     /// File line of the body's first line.
     pub body_line: usize,
     pub styles: &'a highlight::Styles,
+    /// Theme text (alert titles, anchor labels) in the page's language `lang`.
+    pub messages: &'a Messages,
+    pub lang: &'a str,
 }
 
 #[derive(Debug, Default)]
 pub struct Output {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Plain text of the first paragraph, for descriptions and feeds.
+    /// The automatic summary: about 150 characters of the first real prose (`summary.rs`).
     pub summary: String,
+    /// Text before an excerpt separator, when the post has one (the hook for Jekyll's
+    /// `excerpt_separator`; wins over `summary`).
+    pub excerpt: Option<String>,
+    /// All the page's words as plain text, for the search index.
+    pub plain: String,
     pub word_count: usize,
+    pub counts: Counts,
     pub has_widgets: bool,
     /// Root-relative link targets (as written) with their file line, for `check`.
     pub links: Vec<(usize, String)>,
@@ -85,10 +97,10 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     let mut demo_count = 0;
 
     let mut parser = Parser::new_ext(&body, options()).into_offset_iter();
-    let mut in_paragraph = false;
-    let mut in_first_paragraph = false;
-    let mut seen_paragraph = false;
+    let mut text = Collector::default();
+    let t = |key: &str| ctx.messages.text(ctx.lang, key, None, &[]);
     while let Some((event, range)) = parser.next() {
+        text.event(&event);
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -97,22 +109,24 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 attrs,
             }) => {
                 let mut inner = Vec::new();
-                let mut text = String::new();
+                let mut heading = String::new();
                 for (e, _) in parser.by_ref() {
                     match &e {
                         Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        Event::Text(t) | Event::Code(t) => heading.push_str(t),
                         _ => {}
                     }
                     inner.push(e);
                 }
-                out.word_count += count_words(&text);
-                let id = ids.unique(id.map_or_else(|| heading_id(&text), |i| i.to_string()));
+                out.word_count += count_words(&heading);
+                out.counts.add(&heading);
+                text.heading(&heading);
+                let id = ids.unique(id.map_or_else(|| heading_id(&heading), |i| i.to_string()));
                 if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                     out.toc.push(TocEntry {
                         level: level as u8,
                         id: id.clone(),
-                        title: text.trim().to_string(),
+                        title: heading.trim().to_string(),
                     });
                 }
                 let mut html = format!("<{level} id=\"{}\"", attr(&id));
@@ -129,8 +143,9 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 html.push('>');
                 pulldown_cmark::html::push_html(&mut html, inner.into_iter());
                 html.push_str(&format!(
-                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-                    attr(&crate::slug::encode_path(&id))
+                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></{level}>\n",
+                    attr(&crate::slug::encode_path(&id)),
+                    attr(&t("Link to this section"))
                 ));
                 events.push(Event::Html(html.into()));
             }
@@ -160,7 +175,13 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 }
             }
             Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table (scrolls sideways)\">".into()));
+                events.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
+                        attr(&t("Table (scrolls sideways)"))
+                    )
+                    .into(),
+                ));
                 events.push(event);
             }
             Event::End(TagEnd::Table) => {
@@ -170,7 +191,11 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert(kind);
                 events.push(Event::Html(
-                    format!("<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
+                    format!(
+                        "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{}</p>\n",
+                        attr(&t(label))
+                    )
+                    .into(),
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
@@ -202,29 +227,9 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                     id,
                 }));
             }
-            Event::Start(Tag::Paragraph) => {
-                in_paragraph = true;
-                in_first_paragraph = !seen_paragraph;
-                seen_paragraph = true;
-                events.push(event);
-            }
-            Event::End(TagEnd::Paragraph) => {
-                in_paragraph = false;
-                in_first_paragraph = false;
-                events.push(event);
-            }
-            Event::Text(ref t) => {
+            Event::Text(ref t) | Event::Code(ref t) => {
                 out.word_count += count_words(t);
-                if in_paragraph && in_first_paragraph {
-                    out.summary.push_str(t);
-                }
-                events.push(event);
-            }
-            Event::Code(ref t) => {
-                out.word_count += count_words(t);
-                if in_first_paragraph {
-                    out.summary.push_str(t);
-                }
+                out.counts.add(t);
                 events.push(event);
             }
             other => events.push(other),
@@ -233,6 +238,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    (out.summary, out.plain) = text.finish();
     out.html.reserve(body.len() * 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     Ok(out)
@@ -374,6 +380,11 @@ mod tests {
         S.get_or_init(|| highlight::Styles::new("InspiredGitHub", "OneHalfDark").unwrap())
     }
 
+    fn messages() -> &'static Messages {
+        static M: std::sync::OnceLock<Messages> = std::sync::OnceLock::new();
+        M.get_or_init(|| Messages::new("en", &toml::Table::new()).unwrap())
+    }
+
     fn md(text: &str) -> Output {
         render(
             text,
@@ -382,6 +393,8 @@ mod tests {
                 source: Path::new("posts/x.md"),
                 body_line: 10,
                 styles: styles(),
+                messages: messages(),
+                lang: "en",
             },
         )
         .unwrap()
@@ -444,6 +457,8 @@ mod tests {
                 source: Path::new("p.md"),
                 body_line: 5,
                 styles: styles(),
+                messages: messages(),
+                lang: "en",
             },
         )
         .unwrap_err();

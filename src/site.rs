@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
@@ -17,6 +18,7 @@ use crate::content::page::Page;
 use crate::diagnostics::{Problem, Problems};
 use crate::feed;
 use crate::highlight;
+use crate::i18n::Messages;
 use crate::markdown;
 use crate::output::{self, Staging};
 use crate::render::views::{pager_path, PageView, Paginator, SiteView, Summary};
@@ -59,6 +61,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub renderer: Renderer,
     pub warnings: Vec<Problem>,
+    /// Theme text in every language, with the config's overrides.
+    pub messages: Arc<Messages>,
     pub(crate) styles: highlight::Styles,
     asset_version: String,
     pub(crate) include_drafts: bool,
@@ -77,6 +81,12 @@ impl Site {
             config.base_url = url.clone();
         }
         let base = config.base();
+        let path = root.join(crate::config::CONFIG_FILE);
+        let messages = Arc::new(
+            config
+                .messages()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        );
         let t = Instant::now();
         let styles = highlight::Styles::new(&config.highlight.light, &config.highlight.dark)
             .map_err(|e| {
@@ -99,7 +109,7 @@ impl Site {
         let rendered: Vec<Result<Vec<Problem>, Vec<Problem>>> = library
             .pages
             .par_iter_mut()
-            .map(|p| render_markdown(p, &base, &styles))
+            .map(|p| render_markdown(p, &base, &styles, &messages))
             .collect();
         for r in rendered {
             match r {
@@ -110,7 +120,7 @@ impl Site {
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
         let t = Instant::now();
-        let renderer = Renderer::new(root)?;
+        let renderer = Renderer::new(root, &messages)?;
         tracing::debug!("templates in {:?}", t.elapsed());
         problems.extend(renderer.check_layouts(library.pages.iter()));
         if !problems.is_empty() {
@@ -120,8 +130,11 @@ impl Site {
             }
             return Err(Problems(problems).into());
         }
+        let mut languages: Vec<&str> = vec![&config.language];
+        languages.extend(library.pages.iter().filter_map(|p| p.lang.as_deref()));
+        warnings.extend(messages.missing(&languages));
         let taxonomies = taxonomy::collect(&library);
-        let assets = theme::assets_for(root)?;
+        let assets = theme::assets_for(root, &messages)?;
         let asset_version = asset_version(&assets, &styles.css);
         let site = Site {
             root: root.clone(),
@@ -131,6 +144,7 @@ impl Site {
             taxonomies,
             renderer,
             warnings,
+            messages,
             styles,
             asset_version,
             include_drafts: opts.drafts,
@@ -274,13 +288,19 @@ impl Site {
     ) -> Result<()> {
         let mut ctx = tera::Context::new();
         ctx.insert("site", site);
+        // The language of this page's theme text and `<html lang>`: a post's own, else the site's.
+        let lang = match job {
+            Job::Post(i) => self.library.pages[*i].language(&self.config),
+            _ => &self.config.language,
+        };
+        ctx.insert("lang", lang);
         let (template, path) = match job {
             Job::Post(i) => {
                 let page = &self.library.pages[*i];
                 let (older, newer) = self.library.neighbours(*i);
                 ctx.insert(
                     "page",
-                    &PageView::new(page, &self.base, &self.config, older, newer),
+                    &PageView::new(page, &self.base, &self.config, &self.messages, older, newer),
                 );
                 (format!("{}.html", page.layout), page.path.clone())
             }
@@ -292,7 +312,7 @@ impl Site {
                     current: *n,
                     total,
                     pages: pages
-                        .map(|p| Summary::new(p, &self.base, &self.config))
+                        .map(|p| Summary::new(p, &self.base, &self.config, &self.messages))
                         .collect(),
                     prev_url: (*n > 1).then(|| self.local(&pager_path("/", n - 1))),
                     next_url: (*n < total).then(|| self.local(&pager_path("/", n + 1))),
@@ -321,7 +341,14 @@ impl Site {
                 let pages: Vec<_> = term
                     .pages
                     .iter()
-                    .map(|&i| Summary::new(&self.library.pages[i], &self.base, &self.config))
+                    .map(|&i| {
+                        Summary::new(
+                            &self.library.pages[i],
+                            &self.base,
+                            &self.config,
+                            &self.messages,
+                        )
+                    })
                     .collect();
                 ctx.insert(
                     "taxonomy",
@@ -339,7 +366,7 @@ impl Site {
                     .pages
                     .iter()
                     .take(self.config.feed_limit)
-                    .map(|p| json!({"summary": Summary::new(p, &self.base, &self.config), "content": p.rendered.html}))
+                    .map(|p| json!({"summary": Summary::new(p, &self.base, &self.config, &self.messages), "content": p.rendered.html}))
                     .collect();
                 ctx.insert("entries", &entries);
                 ctx.insert(
@@ -448,12 +475,15 @@ pub fn render_markdown(
     page: &mut Page,
     base: &BaseUrl,
     styles: &highlight::Styles,
+    messages: &Messages,
 ) -> Result<Vec<Problem>, Vec<Problem>> {
     let ctx = markdown::Context {
         base_path: &base.path,
         source: &page.source,
         body_line: page.body_line,
         styles,
+        messages,
+        lang: page.lang.as_deref().unwrap_or(messages.site_language()),
     };
     let out = markdown::render(&page.body, &ctx)?;
     page.body = String::new();
@@ -461,7 +491,10 @@ pub fn render_markdown(
         html: out.html,
         toc: out.toc,
         summary: out.summary,
+        excerpt: out.excerpt,
+        plain: out.plain,
         word_count: out.word_count,
+        counts: out.counts,
         has_widgets: out.has_widgets,
         links: out.links,
     };

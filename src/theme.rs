@@ -39,16 +39,25 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
     out
 }
 
+/// The part of `widgets.js` that holds the message tables, written from `templates/i18n/`.
+const WIDGET_MESSAGES: &str = "widgets.js.d/05-messages.js";
+
 /// The theme's assets with the site's `templates/static/*` laid over them by name (so a site,
-/// or this repository while its theme is being edited, can change a stylesheet on disk).
+/// or this repository while its theme is being edited, can change a stylesheet on disk), and
+/// the widgets' message tables generated from `messages`.
 pub fn assets_for(
     root: &std::path::Path,
+    messages: &crate::i18n::Messages,
 ) -> anyhow::Result<Vec<(String, std::borrow::Cow<'static, [u8]>)>> {
     use anyhow::Context as _;
     let mut out: Vec<(String, std::borrow::Cow<'static, [u8]>)> = assets()
         .into_iter()
         .map(|(n, b)| (n.to_string(), std::borrow::Cow::Borrowed(b)))
         .collect();
+    out.push((
+        WIDGET_MESSAGES.to_owned(),
+        std::borrow::Cow::Owned(messages.widgets_js().into_bytes()),
+    ));
     let dir = root.join("templates").join("static");
     if dir.is_dir() {
         let walked = crate::walk::files(root, &dir, |_| true);
@@ -146,12 +155,83 @@ mod tests {
 
     #[test]
     fn the_theme_ships_its_widgets_as_one_script() {
-        let names: Vec<String> = assets_for(std::path::Path::new("/nonexistent"))
+        let names: Vec<String> = assets_for(std::path::Path::new("/nonexistent"), &messages())
             .unwrap()
             .into_iter()
             .map(|(n, _)| n)
             .collect();
         assert!(names.contains(&"widgets.js".to_owned()), "{names:?}");
         assert!(!names.iter().any(|n| n.contains(".js.d/")), "{names:?}");
+    }
+
+    fn messages() -> crate::i18n::Messages {
+        crate::i18n::Messages::new("en", &toml::Table::new()).unwrap()
+    }
+
+    /// Every `t("…")` the widgets call with a literal has a Korean string, so a Korean page
+    /// shows no stray English.
+    #[test]
+    fn every_widget_string_has_a_korean_translation() {
+        let m = messages();
+        let mut missing = Vec::new();
+        let mut count = 0;
+        for f in THEME.get_dir("static/widgets.js.d").unwrap().files() {
+            let js = f.contents_utf8().unwrap();
+            for key in literal_t_calls(js) {
+                count += 1;
+                if m.text("ko", &key, None, &[]) == key {
+                    missing.push(format!("{}: {key:?}", f.path().display()));
+                }
+            }
+        }
+        assert!(count > 100, "found only {count} t() calls");
+        assert!(missing.is_empty(), "no Korean for:\n{}", missing.join("\n"));
+    }
+
+    /// The string literals passed first to `t(` (joined where the source splits one with
+    /// `+`), as JavaScript would read them.
+    fn literal_t_calls(js: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, _) in js.match_indices("t(") {
+            let before = js[..i].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$') {
+                continue;
+            }
+            let mut rest = js[i + 2..].trim_start();
+            let mut key = String::new();
+            let mut found = false;
+            while let Some(quote) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))
+            {
+                found = true;
+                let mut chars = rest[1..].char_indices();
+                let mut end = rest.len();
+                while let Some((j, c)) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some((_, 'n')) => key.push('\n'),
+                            Some((_, e)) => key.push(e),
+                            None => break,
+                        },
+                        c if c == quote => {
+                            end = j + 2;
+                            break;
+                        }
+                        c => key.push(c),
+                    }
+                }
+                rest = rest[end..].trim_start();
+                match rest.strip_prefix('+') {
+                    Some(more) => rest = more.trim_start(),
+                    None => break,
+                }
+            }
+            if found {
+                out.push(key);
+            }
+        }
+        out
     }
 }

@@ -94,7 +94,7 @@ fn sample_chapter_renders_its_table_heading_and_korean() {
         attrs(&doc, "link[rel=canonical]", "href"),
         ["https://user.github.io/repo/2025/06/10/chap10/"]
     );
-    assert!(texts(&doc, ".reading-time")[0].ends_with("min read"));
+    assert_eq!(texts(&doc, ".reading-time"), ["2분 분량"]);
     // The live-reload script is for `serve` only.
     assert!(!site.read(POST).contains("__wirebook"));
     // No widget assets on a page without widgets.
@@ -143,7 +143,8 @@ fn code_is_highlighted_with_classes_in_many_languages() {
     let plain = doc.select(&sel("pre[data-lang=klingon]")).next().unwrap();
     assert_eq!(plain.select(&sel("span[class^='hl-']")).count(), 0);
     // GFM extras.
-    assert_eq!(texts(&doc, ".alert-warning .alert-title"), ["Warning"]);
+    // The alert's title is theme text, in the site's language (Korean here).
+    assert_eq!(texts(&doc, ".alert-warning .alert-title"), ["경고"]);
     assert_eq!(doc.select(&sel("input[type=checkbox]")).count(), 2);
     assert_eq!(doc.select(&sel("del")).count(), 1);
     assert_eq!(doc.select(&sel(".footnote-definition")).count(), 1);
@@ -581,4 +582,134 @@ fn init_makes_a_site_that_builds_with_a_live_demo_and_refuses_to_overwrite() {
         std::fs::read_to_string(site.join("wirebook.toml")).unwrap(),
         config
     );
+}
+
+/// A post whose first "paragraphs" are a label and emoji, and whose prose wraps lines.
+const WRAPPED_POST: &str = "---\ntitle: Polling\ndate: 2025-06-05\n---\n\n## 🚀 Intro\n\n✅ A.\n\n🚀 🎉\n\nEvery feature starts with the same question. If the client always\nasks, you are polling; if the server may speak whenever it likes, you are pushing, and the rest of this long post explains how.\n";
+
+#[test]
+fn theme_text_dates_and_html_lang_follow_the_language() {
+    let site = TestSite::empty();
+    site.write(
+        "wirebook.toml",
+        "language = \"ko\"\n[messages]\n\"Tags\" = \"꼬리표\"\n",
+    );
+    site.write("posts/2025-06-05-polling.md", WRAPPED_POST);
+    site.write(
+        "posts/2025-06-06-nihongo.md",
+        "---\ntitle: 日本語の記事\nlang: ja\n---\n\nこれは日本語で書かれた記事です。通信技術について説明します。\n",
+    );
+    site.build(&[]);
+    let post = site.html("2025/06/05/polling/index.html");
+    assert_eq!(attrs(&post, "html", "lang"), ["ko"]);
+    assert_eq!(texts(&post, ".reading-time"), ["1분 분량"]);
+    assert_eq!(texts(&post, "time"), ["2025년 6월 5일"]);
+    assert_eq!(texts(&post, ".skip-link"), ["본문으로 건너뛰기"]);
+    // The config overrides one string; the rest come from the Korean table.
+    assert_eq!(texts(&post, ".site-nav a"), ["카테고리", "꼬리표", "피드"]);
+    assert_eq!(texts(&post, ".post-nav .label"), ["다음 글 →"]);
+    // A post with its own `lang` gets it on <html>, with theme text and date to match.
+    let ja = site.html("2025/06/06/nihongo/index.html");
+    assert_eq!(attrs(&ja, "html", "lang"), ["ja"]);
+    assert_eq!(texts(&ja, "time"), ["2025年6月6日"]);
+    assert_eq!(texts(&ja, ".reading-time"), ["1分で読めます"]);
+    assert_eq!(texts(&ja, ".post-nav .label"), ["← 前の記事"]);
+    let index = site.html("index.html");
+    assert_eq!(attrs(&index, ".post-card-title a[lang]", "lang"), ["ja"]);
+    let not_found = site.html("404.html");
+    assert_eq!(texts(&not_found, ".not-found a"), ["← 홈으로 돌아가기"]);
+    assert_eq!(texts(&site.html("tags/index.html"), "h1"), ["꼬리표"]);
+    // The widgets get the same tables.
+    let js = std::fs::read_to_string(site.root().join("public/assets/widgets.js")).unwrap();
+    assert!(js.contains("const MESSAGES = {"), "generated tables");
+    assert!(
+        js.contains("\"Tags\":\"꼬리표\""),
+        "override reaches the widgets"
+    );
+}
+
+#[test]
+fn a_language_without_a_table_falls_back_to_english_with_a_warning() {
+    let site = TestSite::empty();
+    site.write(
+        "wirebook.toml",
+        "language = \"fr\"\n[messages]\n\"Contents\" = \"Sommaire\"\n",
+    );
+    site.write("posts/2025-06-05-polling.md", WRAPPED_POST);
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("wirebook.toml: language `fr`: 41 theme strings")
+            && err.contains("\"Categories\""),
+        "{err}"
+    );
+    site.build(&[]);
+    let post = site.html("2025/06/05/polling/index.html");
+    assert_eq!(attrs(&post, "html", "lang"), ["fr"]);
+    assert_eq!(texts(&post, ".skip-link"), ["Skip to content"]);
+    assert_eq!(texts(&post, "time"), ["Jun 5, 2025"]);
+    // A bad override is refused with the key.
+    site.write("wirebook.toml", "[messages]\n\"Contents\" = 3\n");
+    let out = site.run(&["check"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("\"Contents\" must be a string"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn summaries_are_prose_on_one_line_and_written_ones_win() {
+    let site = TestSite::empty();
+    site.write("posts/2025-06-05-polling.md", WRAPPED_POST);
+    site.write(
+        "posts/2025-06-06-written.md",
+        "---\ntitle: Written\ndescription: \"Two\\nlines\"\nexcerpt: not this\n---\n\nThe body is long enough to be a summary but the description wins over it.\n",
+    );
+    site.write(
+        "posts/2025-06-07-excerpt.md",
+        "---\ntitle: Excerpt\nexcerpt: |\n  A hand-written\n  excerpt.\n---\n\nThe body is long enough to be a summary but the excerpt wins over it.\n",
+    );
+    site.build(&[]);
+    let index = site.html("index.html");
+    let descs = texts(&index, ".post-card-desc");
+    assert_eq!(descs[0], "A hand-written excerpt.");
+    assert_eq!(descs[1], "Two lines");
+    let auto = &descs[2];
+    assert!(
+        auto.starts_with("Every feature starts with the same question. If the client always asks, you are polling;"),
+        "{auto}"
+    );
+    assert!(auto.ends_with('…') && auto.chars().count() <= 151, "{auto}");
+    let post = site.html("2025/06/05/polling/index.html");
+    assert_eq!(
+        attrs(&post, "meta[name=description]", "content"),
+        std::slice::from_ref(auto)
+    );
+    assert_eq!(
+        attrs(&post, "meta[property='og:description']", "content"),
+        std::slice::from_ref(auto)
+    );
+    let feed = site.read("atom.xml");
+    assert!(feed.contains("If the client always asks"), "{feed}");
+    assert!(!feed.contains("alwaysasks"));
+}
+
+#[test]
+fn sample_chapter_summary_reads_as_prose() {
+    let site = TestSite::fixture("chap10");
+    site.build(&[]);
+    let index = site.html("index.html");
+    let descs = texts(&index, ".post-card-desc");
+    let chap10 = descs
+        .iter()
+        .find(|d| d.contains("WebSocket"))
+        .unwrap_or_else(|| panic!("{descs:?}"));
+    assert!(
+        chap10.starts_with("Ajax는 단순한 요청/응답 중심 API 호출에 적합하고,"),
+        "{chap10}"
+    );
+    assert!(!chap10.contains("✅ A."), "{chap10}");
 }

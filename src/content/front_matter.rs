@@ -18,6 +18,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "thumbnail",
     "author",
     "description",
+    "excerpt",
+    "lang",
     "slug",
     "draft",
     "permalink",
@@ -35,6 +37,10 @@ pub struct FrontMatter {
     pub thumbnail: Option<String>,
     pub author: Option<String>,
     pub description: Option<String>,
+    /// Jekyll's hand-written excerpt: the summary in lists and feeds.
+    pub excerpt: Option<String>,
+    /// The post's language when it differs from the site's (`<html lang>`, theme text).
+    pub lang: Option<String>,
     pub slug: Option<String>,
     pub draft: bool,
     pub permalink: Option<String>,
@@ -157,6 +163,8 @@ pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<Fi
             "thumbnail" => field(typed(value).map(|v| fm.thumbnail = v)),
             "author" => field(scalar_string(value).map(|v| fm.author = v)),
             "description" => field(scalar_string(value).map(|v| fm.description = v)),
+            "excerpt" => field(scalar_string(value).map(|v| fm.excerpt = v)),
+            "lang" => field(scalar_string(value).map(|v| fm.lang = v)),
             "slug" => field(scalar_string(value).map(|v| fm.slug = v)),
             "draft" => field(typed::<Option<bool>>(value).map(|v| fm.draft |= v.unwrap_or(false))),
             // Jekyll's spelling of the same thing.

@@ -24,6 +24,10 @@ pub struct Page {
     pub thumbnail: Option<String>,
     pub author: Option<String>,
     pub description: Option<String>,
+    /// Front matter `excerpt`: wins over the automatic summary (but not `description`).
+    pub excerpt: Option<String>,
+    /// Front matter `lang`; `None` means the site's language.
+    pub lang: Option<String>,
     pub draft: bool,
     /// Root-relative URL path, not yet percent-encoded or prefixed with the base path;
     /// normalised, and never outside the output folder.
@@ -43,8 +47,16 @@ pub struct Page {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Automatic summary: plain prose from the first real paragraphs (see `summary.rs`).
     pub summary: String,
+    /// The text before the excerpt separator (Jekyll's `<!--more-->`), when the body has one.
+    /// This is the hook for `excerpt_separator`; it wins over the automatic summary.
+    pub excerpt: Option<String>,
+    /// All the page's words as plain text, for the search index.
+    pub plain: String,
     pub word_count: usize,
+    /// Words and CJK characters, for the reading time (see `reading.rs`).
+    pub counts: crate::reading::Counts,
     pub has_widgets: bool,
     /// Root-relative links found in the body (for `check`).
     pub links: Vec<(usize, String)>,
@@ -133,6 +145,8 @@ impl Page {
             thumbnail: fm.thumbnail,
             author: fm.author,
             description: fm.description,
+            excerpt: fm.excerpt,
+            lang: fm.lang,
             draft: fm.draft,
             path,
             path_line,
@@ -141,6 +155,11 @@ impl Page {
             body_line,
             rendered: Rendered::default(),
         })
+    }
+
+    /// The language this page is written in: its own `lang`, else the site's.
+    pub fn language<'a>(&'a self, config: &'a SiteConfig) -> &'a str {
+        self.lang.as_deref().unwrap_or(&config.language)
     }
 
     /// Drafts and posts dated in the future are hidden unless `--drafts`.

@@ -27,9 +27,11 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    /// Loads the default theme, then every `templates/**/*.html|xml` of the site over it.
-    pub fn new(root: &Path) -> Result<Renderer> {
+    /// Loads the default theme, then every `templates/**/*.html|xml` of the site over it, with
+    /// the function `t(key=…, lang=…)` for theme text.
+    pub fn new(root: &Path, messages: &std::sync::Arc<crate::i18n::Messages>) -> Result<Renderer> {
         let mut tera = Tera::default();
+        messages.register(&mut tera);
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape);
         let mut sources: Vec<(String, String)> = theme::templates()

@@ -1,11 +1,11 @@
 //! What templates see: small serialisable views over the config and pages. List pages get
 //! summaries (no content) so an index of 10,000 posts stays cheap to render.
 
-use chrono::{DateTime, Datelike, FixedOffset};
 use serde::Serialize;
 
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::page::Page;
+use crate::i18n::Messages;
 use crate::markdown::TocEntry;
 use crate::slug::{encode_path, slugify};
 
@@ -67,8 +67,11 @@ pub struct Summary<'a> {
     pub permalink: String,
     pub date: String,
     pub date_display: String,
+    /// The language the post is written in (its `lang`, else the site's).
+    pub lang: &'a str,
     pub description: String,
     pub author: Option<&'a str>,
+    /// Minutes, by words and CJK characters (`reading.rs`).
     pub reading_time: usize,
     pub categories: Vec<TermLink>,
     pub tags: Vec<TermLink>,
@@ -76,19 +79,26 @@ pub struct Summary<'a> {
 }
 
 impl<'a> Summary<'a> {
-    pub fn new(page: &'a Page, base: &BaseUrl, config: &'a SiteConfig) -> Self {
+    pub fn new(
+        page: &'a Page,
+        base: &BaseUrl,
+        config: &'a SiteConfig,
+        messages: &Messages,
+    ) -> Self {
+        let lang = page.language(config);
         Summary {
             title: &page.title,
             url: encode_path(&base.local(&page.path)),
             permalink: encode_path(&base.absolute(&page.path)),
             date: page.date.to_rfc3339(),
-            date_display: display_date(&page.date, &config.language),
+            date_display: messages.date(lang, &page.date),
+            lang,
             description: description(page),
             author: page
                 .author
                 .as_deref()
                 .or((!config.author.is_empty()).then_some(config.author.as_str())),
-            reading_time: reading_time(page.rendered.word_count, config.words_per_minute),
+            reading_time: page.rendered.counts.minutes(lang, config.words_per_minute),
             categories: page
                 .categories
                 .iter()
@@ -128,6 +138,7 @@ impl<'a> PageView<'a> {
         page: &'a Page,
         base: &BaseUrl,
         config: &'a SiteConfig,
+        messages: &Messages,
         older: Option<&'a Page>,
         newer: Option<&'a Page>,
     ) -> Self {
@@ -139,7 +150,7 @@ impl<'a> PageView<'a> {
             }
         });
         PageView {
-            summary: Summary::new(page, base, config),
+            summary: Summary::new(page, base, config, messages),
             thumbnail_abs,
             content: &page.rendered.html,
             toc: &page.rendered.toc,
@@ -149,8 +160,8 @@ impl<'a> PageView<'a> {
             layout: &page.layout,
             source: page.source.to_string_lossy().replace('\\', "/"),
             extra: &page.extra,
-            older: older.map(|p| Summary::new(p, base, config)),
-            newer: newer.map(|p| Summary::new(p, base, config)),
+            older: older.map(|p| Summary::new(p, base, config, messages)),
+            newer: newer.map(|p| Summary::new(p, base, config, messages)),
         }
     }
 }
@@ -173,21 +184,19 @@ pub fn pager_path(prefix: &str, n: usize) -> String {
     }
 }
 
-fn description(page: &Page) -> String {
-    if let Some(d) = &page.description {
-        return d.clone();
+/// What lists, feeds and meta tags say about a post, on one line: the front matter's
+/// `description`, else its `excerpt`, else the text before an excerpt separator, else the
+/// automatic summary.
+pub fn description(page: &Page) -> String {
+    let written = page
+        .description
+        .as_deref()
+        .or(page.excerpt.as_deref())
+        .or(page.rendered.excerpt.as_deref());
+    match written {
+        Some(d) => crate::summary::squeeze(d),
+        None => page.rendered.summary.clone(),
     }
-    let s = page.rendered.summary.trim();
-    if s.chars().count() <= 200 {
-        s.to_string()
-    } else {
-        let cut: String = s.chars().take(197).collect();
-        format!("{}…", cut.trim_end())
-    }
-}
-
-pub fn reading_time(words: usize, wpm: usize) -> usize {
-    words.div_ceil(wpm.max(1)).max(1)
 }
 
 /// Root-relative asset paths get the base path; absolute URLs are kept.
@@ -196,13 +205,5 @@ pub fn asset_url(base: &BaseUrl, url: &str) -> String {
         encode_path(&base.local(url))
     } else {
         url.to_string()
-    }
-}
-
-pub fn display_date(d: &DateTime<FixedOffset>, language: &str) -> String {
-    if language.starts_with("ko") {
-        format!("{}년 {}월 {}일", d.year(), d.month(), d.day())
-    } else {
-        d.format("%b %-d, %Y").to_string()
     }
 }

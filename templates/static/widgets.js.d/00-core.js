@@ -22,13 +22,15 @@ const EXAMPLES = (() => {
   return /^https?:$/.test(location.protocol) ? location.origin : "";
 })();
 
-/** The page's language picks the widgets' words: Korean for `lang="ko…"`, else English. */
+/** The page's language picks the widgets' words (`lang="ko…"` → the `ko` table), else English. */
 const LANG = (document.documentElement.getAttribute("lang") || "en").toLowerCase().split("-")[0];
 
 /**
- * `t("Send")` in the page's language (tables in 05-messages.js). Keys are the
- * English text, `{name}` placeholders are filled from `vars`, and a string
- * without a translation stays English.
+ * `t("Send")` in the page's language. The tables are the theme's, shared with
+ * the templates: templates/i18n/LANG.toml, keyed by the English text; the
+ * generator writes them into this bundle as `MESSAGES` (part 05-messages.js).
+ * `{name}` placeholders are filled from `vars`, and a string without a
+ * translation stays English.
  */
 function t(text, vars) {
   const table = MESSAGES[LANG];
