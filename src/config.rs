@@ -62,6 +62,36 @@ pub struct HighlightConfig {
 pub struct ExamplesConfig {
     /// Where the examples server lives. Empty: the same origin as the site (`wirebook serve`).
     pub url: String,
+    /// Where the demos run: see [`Backend`].
+    pub backend: Backend,
+}
+
+/// Where a published page's demos run. Written into each demo page as
+/// `<meta name="wirebook:backend">`, read by `widgets.js`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// `wirebook serve`: its own examples server. A built site without `url`: the
+    /// in-browser backend (a static host has no server, and asking it would only log a
+    /// 404). With `url`: that server when it answers, else the in-browser backend.
+    #[default]
+    Auto,
+    /// Always the examples server (at `url`, or the site's own origin behind a proxy).
+    Server,
+    /// Always the in-browser backend, even when a server is configured.
+    Browser,
+}
+
+impl ExamplesConfig {
+    /// The `wirebook:backend` value for pages of this site: `server`, `browser` or `auto`
+    /// (probe `url`, fall back to the browser).
+    pub fn page_backend(&self) -> &'static str {
+        match (self.backend, self.url.is_empty()) {
+            (Backend::Server, _) => "server",
+            (Backend::Browser, _) | (Backend::Auto, true) => "browser",
+            (Backend::Auto, false) => "auto",
+        }
+    }
 }
 
 impl Default for SiteConfig {

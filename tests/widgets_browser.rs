@@ -105,11 +105,48 @@ async fn fixture_with(
     extra: &[(&str, &str)],
     language: Option<&str>,
 ) -> Result<Fixture> {
+    build_and_serve(
+        examples_url,
+        &SiteOpts {
+            host,
+            extra,
+            language,
+            ..SiteOpts::default()
+        },
+    )
+    .await
+}
+
+/// How the fixture site is built and served.
+struct SiteOpts<'a> {
+    host: &'a str,
+    extra: &'a [(&'a str, &'a str)],
+    language: Option<&'a str>,
+    /// `[examples] backend` (`server`, `browser`, `auto`); None keeps the default.
+    backend: Option<&'a str>,
+    /// Build for this `base_url` and serve the output under its path, as GitHub
+    /// Pages serves a project site (`https://x.github.io/repo/` → `/repo/`).
+    base_url: Option<&'a str>,
+}
+
+impl Default for SiteOpts<'_> {
+    fn default() -> Self {
+        SiteOpts {
+            host: "127.0.0.1",
+            extra: &[],
+            language: None,
+            backend: None,
+            base_url: None,
+        }
+    }
+}
+
+async fn build_and_serve(examples_url: &str, opts: &SiteOpts<'_>) -> Result<Fixture> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/widgets/site");
     copy_dir(&source, &root)?;
-    for (name, text) in extra {
+    for (name, text) in opts.extra {
         std::fs::write(root.join("posts").join(name), text)?;
     }
     let config_path = root.join("wirebook.toml");
@@ -118,32 +155,49 @@ async fn fixture_with(
         config.contains("url = \"\""),
         "fixture wirebook.toml must have `url = \"\"` under [examples]"
     );
-    let language = language.map_or(String::new(), |l| format!("language = {l:?}\n"));
+    let language = opts
+        .language
+        .map_or(String::new(), |l| format!("language = {l:?}\n"));
+    let mut examples = format!("url = {examples_url:?}");
+    if let Some(backend) = opts.backend {
+        examples += &format!("\nbackend = {backend:?}");
+    }
     std::fs::write(
         &config_path,
-        language + &config.replace("url = \"\"", &format!("url = {examples_url:?}")),
+        language + &config.replace("url = \"\"", &examples),
     )?;
 
     let out = root.join("public");
-    let opts = wirebook::site::BuildOptions {
+    let build = wirebook::site::BuildOptions {
         root: root.clone(),
         out: Some(out.clone()),
-        base_url: None,
+        base_url: opts.base_url.map(str::to_owned),
         drafts: false,
         quiet: true,
     };
     // The generator is synchronous (rayon); keep it off the async workers.
-    tokio::task::spawn_blocking(move || wirebook::site::build(&opts))
+    tokio::task::spawn_blocking(move || wirebook::site::build(&build))
         .await?
         .context("building the widget fixture site")?;
 
-    let listener = TcpListener::bind((host, 0)).await?;
+    let listener = TcpListener::bind((opts.host, 0)).await?;
     let addr = listener.local_addr()?;
-    let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&out));
+    // A plain static file server, as a static host is: no /api, no examples server.
+    let base_path = opts
+        .base_url
+        .map(|u| reqwest::Url::parse(u).map(|u| u.path().trim_end_matches('/').to_owned()))
+        .transpose()?
+        .unwrap_or_default();
+    let files = tower_http::services::ServeDir::new(&out);
+    let app = if base_path.is_empty() {
+        axum::Router::new().fallback_service(files)
+    } else {
+        axum::Router::new().nest_service(&base_path, files)
+    };
     tokio::spawn(async move {
-        axum::serve(listener, files).await.ok();
+        axum::serve(listener, app).await.ok();
     });
-    let page = format!("http://{addr}/widgets/");
+    let page = format!("http://{addr}{base_path}/widgets/");
     let html = reqwest::get(&page).await?.text().await?;
     ensure!(
         html.contains("name=\"wirebook:examples\"") && html.contains("widgets.js"),
@@ -151,7 +205,12 @@ async fn fixture_with(
     );
     Ok(Fixture {
         page,
-        examples: examples_url.to_string(),
+        // With no examples URL the widgets' EXAMPLES is the page's own origin.
+        examples: if examples_url.is_empty() {
+            format!("http://{addr}")
+        } else {
+            examples_url.to_string()
+        },
         _dir: dir,
     })
 }
@@ -583,6 +642,66 @@ async fn step(name: &str, fut: impl std::future::Future<Output = Result<()>>) ->
     r
 }
 
+/// Every widget and snippet, start to finish, then where they ran and what the page logged.
+async fn tour(c: &Client, fx: &Fixture, backend: &str) -> Result<()> {
+    step("ajax", ajax(c, fx)).await?;
+    step("websocket", websocket(c)).await?;
+    step("sse", sse(c)).await?;
+    step("graphql", graphql(c)).await?;
+    step("compare", compare(c)).await?;
+    step("js run", snippets(c)).await?;
+    step("backend", ran_on(c, backend)).await
+}
+
+/// Every widget and snippet says where it ran (`data-backend`), a page whose demos run in
+/// the browser says so in each widget, and nothing was logged as an error.
+async fn ran_on(c: &Client, backend: &str) -> Result<()> {
+    let found = js(
+        c,
+        "return [...document.querySelectorAll('figure.wb-demo, .wb-run[data-run]')].map((e) => (e.id || e.dataset.demo) + '=' + e.dataset.backend);",
+        vec![],
+    )
+    .await?;
+    let found: Vec<String> = serde_json::from_value(found)?;
+    ensure!(
+        found.len() == KINDS.len() + 3 && found.iter().all(|f| f.ends_with(&format!("={backend}"))),
+        "every widget and snippet should run on the {backend} backend: {found:?}"
+    );
+    let notes = js(
+        c,
+        "return [...document.querySelectorAll('figure.wb-demo')].map((f) => [f.querySelector('.wb-backend-note')?.innerText || '', f.querySelector('.wb-state').innerText]);",
+        vec![],
+    )
+    .await?;
+    let notes: Vec<(String, String)> = serde_json::from_value(notes)?;
+    for (note, badge) in &notes {
+        if backend == "browser" {
+            ensure!(
+                note.contains("in your browser") && badge.contains("in your browser"),
+                "a widget running in the browser must say so in its note and badge: {note:?} / {badge:?}"
+            );
+        } else {
+            ensure!(
+                note.is_empty() && !badge.contains("browser"),
+                "server widgets have no browser note: {note:?} / {badge:?}"
+            );
+        }
+    }
+    // The third snippet rejects a promise on purpose; anything else is a defect.
+    let errors = js(c, "return window.pageErrors || null;", vec![]).await?;
+    let errors: Vec<String> =
+        serde_json::from_value(errors).context("the fixture's error collector is missing")?;
+    let unexpected: Vec<&String> = errors
+        .iter()
+        .filter(|e| !e.contains("nobody caught this"))
+        .collect();
+    ensure!(
+        unexpected.is_empty(),
+        "the page logged errors: {unexpected:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_widget_works_against_the_examples_server() -> Result<()> {
     let Some(driver) = Driver::start().await? else {
@@ -593,12 +712,7 @@ async fn every_widget_works_against_the_examples_server() -> Result<()> {
 
     with_session(&driver, Viewport::Desktop, |c| async {
         c.goto(&fx.page).await?;
-        step("ajax", ajax(&c, &fx)).await?;
-        step("websocket", websocket(&c)).await?;
-        step("sse", sse(&c)).await?;
-        step("graphql", graphql(&c)).await?;
-        step("compare", compare(&c)).await?;
-        step("js run", snippets(&c)).await?;
+        tour(&c, &fx, "server").await?;
         step("screenshots (desktop)", shoot_all(&c, "desktop")).await?;
         Ok(c)
     })
@@ -628,6 +742,70 @@ async fn every_widget_works_against_the_examples_server() -> Result<()> {
     Ok(())
 }
 
+/// A site published to a static host (built for `https://x.github.io/repo/`, served
+/// under `/repo/` by a plain file server, no examples server anywhere): every demo and
+/// snippet runs in the reader's browser, says so, and works end to end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_widget_works_in_the_browser_on_a_static_host() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let fx = build_and_serve(
+        "",
+        &SiteOpts {
+            base_url: Some("https://x.github.io/repo/"),
+            ..SiteOpts::default()
+        },
+    )
+    .await?;
+    ensure!(
+        fx.page.contains("/repo/widgets/"),
+        "served under the base path: {}",
+        fx.page
+    );
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        tour(&c, &fx, "browser").await?;
+        let text = text_of(&c, "main").await?;
+        ensure!(
+            !text.contains("cargo"),
+            "a reader of a published site must never be told to run cargo:\n{text}"
+        );
+        screenshot(&c, &demo("websocket"), "browser-websocket-desktop-light").await?;
+        Ok(c)
+    })
+    .await
+}
+
+/// `[examples] url` names a server that is down: the demos run in the browser instead,
+/// and each says why in one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_fall_back_to_the_browser_when_the_server_is_down() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let fx = fixture(&format!("http://127.0.0.1:{port}")).await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        tour(&c, &fx, "browser").await?;
+        let note = text_of(&c, &format!("{} .wb-backend-note", demo("ajax"))).await?;
+        ensure!(
+            note.contains(&format!("127.0.0.1:{port}"))
+                && note.contains("isn't reachable")
+                && note.contains("in your browser instead"),
+            "the fallback should name the server and why, got: {note}"
+        );
+        ensure!(!note.contains('\n'), "one line: {note}");
+        Ok(c)
+    })
+    .await
+}
+
 /// Without a server every widget says so plainly, with the command to start it,
 /// and the rest of the page (including snippets) keeps working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -639,7 +817,15 @@ async fn widgets_explain_an_unreachable_server() -> Result<()> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let fx = fixture(&format!("http://127.0.0.1:{port}")).await?;
+    // `backend = "server"`: no in-browser fallback, so the failure itself is shown.
+    let fx = build_and_serve(
+        &format!("http://127.0.0.1:{port}"),
+        &SiteOpts {
+            backend: Some("server"),
+            ..SiteOpts::default()
+        },
+    )
+    .await?;
 
     with_session(&driver, Viewport::Desktop, |c| async {
         c.goto(&fx.page).await?;
@@ -683,7 +869,15 @@ async fn widgets_explain_a_cors_refusal() -> Result<()> {
     };
     let addr = examples_server().await?;
     // 127.0.0.2 is loopback too, but not among the origins the server allows by default.
-    let fx = fixture_on(&format!("http://{addr}"), "127.0.0.2").await?;
+    let fx = build_and_serve(
+        &format!("http://{addr}"),
+        &SiteOpts {
+            host: "127.0.0.2",
+            backend: Some("server"),
+            ..SiteOpts::default()
+        },
+    )
+    .await?;
 
     with_session(&driver, Viewport::Desktop, |c| async {
         c.goto(&fx.page).await?;

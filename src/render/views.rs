@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     /// Where the demo widgets find the examples server (empty: same origin).
     pub examples_url: &'a str,
+    /// Where the demos run: `server`, `browser` or `auto` (see `config::Backend`).
+    pub examples_backend: &'static str,
     /// Changes when the theme's assets change, for cache busting.
     pub asset_version: &'a str,
     pub extra: &'a toml::Table,
@@ -37,6 +39,7 @@ impl<'a> SiteView<'a> {
             base_url: base.absolute("/"),
             base_path: &base.path,
             examples_url: &config.examples.url,
+            examples_backend: config.examples.page_backend(),
             asset_version,
             extra: &config.extra,
             generator: concat!("wirebook ", env!("CARGO_PKG_VERSION")),

@@ -52,11 +52,21 @@ pub struct SiteState {
     /// The last build error, shown as an overlay until a build succeeds.
     pub error: RwLock<Option<String>>,
     pub reloader: Reloader,
+    /// The examples server is mounted on this origin (demo pages use it).
+    pub examples_here: bool,
 }
 
 /// Renders the whole site into memory.
-pub fn render_to_memory(opts: &BuildOptions) -> Result<(Site, Files)> {
-    let site = Site::load(opts)?;
+pub fn render_to_memory(opts: &BuildOptions, examples_here: bool) -> Result<(Site, Files)> {
+    let mut site = Site::load(opts)?;
+    // The endpoints are mounted on this origin: demo pages use them, not the
+    // in-browser backend a published copy of the site falls back to.
+    if examples_here
+        && site.config.examples.url.is_empty()
+        && site.config.examples.backend == crate::config::Backend::Auto
+    {
+        site.config.examples.backend = crate::config::Backend::Server;
+    }
     let files = std::sync::Mutex::new(Files::new());
     site.render_all(&|rel, bytes| {
         files
@@ -102,7 +112,8 @@ pub async fn run_on(
     let t = Instant::now();
     let first = {
         let build_opts = build_opts.clone();
-        tokio::task::spawn_blocking(move || render_to_memory(&build_opts)).await?
+        let examples_here = opts.examples;
+        tokio::task::spawn_blocking(move || render_to_memory(&build_opts, examples_here)).await?
     };
     let state = Arc::new(SiteState {
         root: opts.root.clone(),
@@ -111,6 +122,7 @@ pub async fn run_on(
         files: RwLock::new(Arc::new(Files::new())),
         error: RwLock::new(None),
         reloader: Reloader::new(),
+        examples_here: opts.examples,
     });
     match first {
         Ok((site, files)) => {
@@ -254,7 +266,7 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         || batch.iter().any(|(k, _)| *k == ChangeKind::Config)
         || !(only(ChangeKind::Post) || only(ChangeKind::Template) || only(ChangeKind::ThemeAsset));
     if full {
-        let (site, files) = render_to_memory(opts)?;
+        let (site, files) = render_to_memory(opts, state.examples_here)?;
         for w in &site.warnings {
             tracing::warn!("{w}");
         }

@@ -18,9 +18,33 @@ const EXAMPLES = (() => {
   const meta = document.querySelector('meta[name="wirebook:examples"]');
   const raw = ((meta && meta.getAttribute("content")) || "").trim();
   if (raw) return raw.replace(/\/+$/, "");
-  // Empty means "same origin" (what `wirebook serve` provides).
-  return /^https?:$/.test(location.protocol) ? location.origin : "";
+  // Empty means "same origin" (what `wirebook serve` provides). A page opened
+  // from a file has no origin; the in-browser backend answers for this name.
+  return /^https?:$/.test(location.protocol) ? location.origin : "http://examples.localhost";
 })();
+
+/**
+ * Where the demos run, chosen by the generator (`<meta name="wirebook:backend">`):
+ * `server` (the examples server at EXAMPLES, e.g. `wirebook serve`), `browser`
+ * (no server: a static host such as GitHub Pages), or `auto` (a configured
+ * server, used when it answers, else the in-browser backend).
+ */
+const BACKEND_MODE = (() => {
+  const meta = document.querySelector('meta[name="wirebook:backend"]');
+  const v = ((meta && meta.getAttribute("content")) || "auto").trim();
+  return ["server", "browser", "auto"].includes(v) ? v : "auto";
+})();
+
+/** Where this script came from: backend.js and vendor/ sit beside it (base path included). */
+const ASSETS = (() => {
+  const src = document.currentScript && document.currentScript.src;
+  const url = new URL(src || "assets/widgets.js", location.href);
+  return { base: new URL(".", url).toString(), version: url.search };
+})();
+
+/** Advice to run cargo belongs on the author's own machine, never on a published site. */
+const ON_LOCALHOST = location.protocol === "file:" ||
+  /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(location.hostname) || location.hostname.endsWith(".localhost");
 
 /** The page's language picks the widgets' words (`lang="ko…"` → the `ko` table), else English. */
 const LANG = (document.documentElement.getAttribute("lang") || "en").toLowerCase().split("-")[0];

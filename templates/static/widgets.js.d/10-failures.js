@@ -15,12 +15,17 @@ const isMixedContent = (url) =>
 
 function offlineMessage(url) {
   const where = url ? new URL(url.replace(/^ws/, "http")).origin : EXAMPLES;
-  if (!where) {
-    return t("This page was opened from a file, so there is no examples server to talk to. " +
-      "Serve the site to try the demo:");
-  }
-  return t("The examples server isn't reachable at {where}. " +
-    "The rest of this page works without it. To try this demo, start it locally:", { where });
+  return ON_LOCALHOST
+    ? t("The examples server isn't reachable at {where}. " +
+      "The rest of this page works without it. To try this demo, start it locally:", { where })
+    : t("The examples server isn't reachable at {where}. The rest of this page works without it.", { where });
+}
+
+/** How to let this page's origin in: the command on the author's machine, the flag elsewhere. */
+function allowOriginHint(page) {
+  return ON_LOCALHOST
+    ? t("Start it with `cargo run -p examples-server -- --allow-origin {page}`.", { page })
+    : t("Its operator can allow it with `--allow-origin {page}`.", { page });
 }
 
 /**
@@ -55,10 +60,8 @@ async function diagnose(url, { timedOut = false, timeoutMs = 0 } = {}) {
   }
   return new DemoError("cors",
     t("The examples server at {server} answered, but its CORS policy does not " +
-      "allow this page's origin ({page}), so the browser hid the response. " +
-      "Start it with `cargo run -p examples-server -- --allow-origin {page}`, " +
-      "or serve site and endpoints together with `cargo run --release -- serve`.",
-    { server: new URL(probe).origin, page: location.origin }));
+      "allow this page's origin ({page}), so the browser hid the response.",
+    { server: new URL(probe).origin, page: location.origin }) + " " + allowOriginHint(location.origin));
 }
 
 /**
@@ -76,7 +79,7 @@ async function exchange({ method = "GET", url, body, headers = {}, timeoutMs = 1
   const started = performance.now();
   const rec = { method, url, reqHeaders, reqBody: body, startedAt: new Date() };
   try {
-    const res = await fetch(url, { method, headers: reqHeaders, body, signal: ctl.signal, cache: "no-store" });
+    const res = await net.fetch(url, { method, headers: reqHeaders, body, signal: ctl.signal, cache: "no-store" });
     const text = await res.text();
     rec.ms = performance.now() - started;
     rec.status = res.status;
@@ -90,7 +93,6 @@ async function exchange({ method = "GET", url, body, headers = {}, timeoutMs = 1
     } catch {
       rec.json = undefined;
     }
-    return rec;
   } catch (err) {
     if (signal && signal.aborted) throw new DemoError("aborted", "Stopped.");
     throw await diagnose(url, { timedOut, timeoutMs });
@@ -98,6 +100,16 @@ async function exchange({ method = "GET", url, body, headers = {}, timeoutMs = 1
     clearTimeout(timer);
     if (signal) signal.removeEventListener("abort", onAbort);
   }
+  // Every answer of the examples server but 204 and 304 is JSON: anything else
+  // (a static host's HTML error page) came from something else, and the demo
+  // must not present it as the server's answer.
+  if (rec.json === undefined && rec.status !== 204 && rec.status !== 304) {
+    const type = (rec.resHeaders.find(([k]) => k === "content-type") || [])[1];
+    const u = new URL(url);
+    throw new DemoError("protocol", t("{url} answered {status} with {type}, not JSON: that is not the examples server.",
+      { url: u.origin + u.pathname, status: rec.status, type: type ? type.split(";")[0] : t("no content type") }));
+  }
+  return rec;
 }
 
 /**

@@ -43,6 +43,10 @@ class Widget {
     this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
     caption.append(" ", this.badge);
 
+    // Where the demo runs, said once and kept visible (the notice below changes).
+    root.dataset.backend = net.kind || "server";
+    const where = backendNote();
+    this.backendLine = where ? el("p", { class: "wb-backend-note" }, where) : null;
     this.toolbar = el("div", { class: "wb-toolbar", role: "group", "aria-label": t("Demo controls") });
     this.notice = el("div", { class: "wb-notice", hidden: true });
     this.body = el("div", { class: "wb-body" });
@@ -55,6 +59,7 @@ class Widget {
 
     const fallback = root.querySelector(".wb-demo-fallback");
     const after = caption.nextSibling;
+    if (this.backendLine) root.insertBefore(this.backendLine, after);
     root.insertBefore(this.toolbar, after);
     root.insertBefore(this.notice, after);
     root.insertBefore(this.body, after);
@@ -71,7 +76,8 @@ class Widget {
     this.state = state;
     this.root.dataset.state = state;
     this.badge.dataset.state = state;
-    this.badge.textContent = t(STATE_LABEL[state] || state);
+    const label = t(STATE_LABEL[state] || state);
+    this.badge.textContent = state === "connected" && net.kind === "browser" ? `${label} · ${t("in your browser")}` : label;
   }
 
   /** Show a notice. `kind` is info|ok|warn|error; `offline` adds the start commands. */
@@ -83,7 +89,7 @@ class Widget {
     n.className = `wb-notice wb-notice-${kind}`;
     n.setAttribute("role", kind === "error" || offline ? "alert" : "status");
     n.append(el("p", {}, t(message)));
-    if (offline) {
+    if (offline && ON_LOCALHOST) {
       const list = el("ul", { class: "wb-start" });
       for (const [cmd, what] of START_COMMANDS) {
         list.append(el("li", {}, el("code", {}, cmd), ` — ${t(what)}`));
@@ -154,25 +160,10 @@ function logBox(label, cls, max = 200) {
 }
 
 // One shared reachability probe per page, so an offline page does not fire
-// one failing request per widget.
+// one failing request per widget. The in-browser backend is always there.
 let probePromise = null;
 function probeServer(force) {
-  if (!probePromise || force) {
-    probePromise = (async () => {
-      if (!EXAMPLES) return new DemoError("offline", offlineMessage());
-      const url = endpointUrl("/api/posts", { per_page: 1 });
-      try {
-        const res = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(5000) });
-        await res.arrayBuffer();
-        // Something answered, but not the examples server (e.g. the site's own 404 page
-        // when a static host, or `wirebook serve --no-examples`, has no /api).
-        const json = (res.headers.get("content-type") || "").includes("json");
-        if (!json) return new DemoError("offline", offlineMessage(url));
-        return null;
-      } catch {
-        return diagnose(url);
-      }
-    })();
-  }
+  if (net.kind === "browser") return Promise.resolve(null);
+  if (!probePromise || force) probePromise = probeExamples();
   return probePromise;
 }

@@ -25,7 +25,7 @@ class Participant {
     this.setState("connecting");
     let ws;
     try {
-      ws = new WebSocket(this.url());
+      ws = net.socket(this.url());
     } catch (err) {
       this.setState("error");
       this.demo.fail(new DemoError("protocol", t("Could not open a WebSocket: {error}", { error: err.message })));
@@ -74,8 +74,8 @@ class Participant {
       this.demo.fail(err.reason === "cors"
         ? new DemoError("protocol", t("The server at {server} refused the WebSocket handshake. " +
           "WebSockets are not subject to CORS, but the server checks the Origin header and does not allow " +
-          "this page's origin ({page}). Start it with `cargo run -p examples-server -- --allow-origin {page}`.",
-        { server: EXAMPLES, page: location.origin }))
+          "this page's origin ({page}).",
+        { server: EXAMPLES, page: location.origin }) + " " + allowOriginHint(location.origin))
         : err, () => this.demo.connectAll());
       return;
     }

@@ -63,7 +63,7 @@ class SseDemo extends Widget {
     const url = endpointUrl(this.endpoint, params);
     this.setState("connecting");
     this.connectBtn.textContent = t("Disconnect");
-    const es = new EventSource(url);
+    const es = net.events(url);
     this.es = es;
     // What a resume must deliver: everything after `from`, with no gap.
     this.resumeMark = resumeFrom !== undefined ? { from: resumeFrom, at: Date.now(), count: 0, gap: false } : null;

@@ -163,7 +163,7 @@ class CompareDemo extends Widget {
   run_websocket({ runId, m, progress, signal }) {
     return new Promise((resolve, reject) => {
       const room = `compare-${runId}`;
-      const recv = new WebSocket(wsUrl("/ws/chat", { room, name: "receiver" }));
+      const recv = net.socket(wsUrl("/ws/chat", { room, name: "receiver" }));
       let send;
       const sent = [];
       const finish = (err) => {
@@ -188,7 +188,7 @@ class CompareDemo extends Widget {
       });
       recv.addEventListener("open", () => {
         m.connections = 1;
-        send = new WebSocket(wsUrl("/ws/chat", { room, name: "sender" }));
+        send = net.socket(wsUrl("/ws/chat", { room, name: "sender" }));
         send.addEventListener("open", () => {
           this.trigger((k) => {
             sent[k] = performance.now();
@@ -207,7 +207,7 @@ class CompareDemo extends Widget {
     signal.addEventListener("abort", () => ctl.abort());
     let res;
     try {
-      res = await fetch(endpointUrl("/sse/news"), { headers: { Accept: "text/event-stream" }, signal: ctl.signal, cache: "no-store" });
+      res = await net.fetch(endpointUrl("/sse/news"), { headers: { Accept: "text/event-stream" }, signal: ctl.signal, cache: "no-store" });
     } catch {
       throw await diagnose(endpointUrl("/sse/news"));
     }
@@ -252,7 +252,7 @@ class CompareDemo extends Widget {
 
   run_graphql({ runId, m, progress, signal }) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(wsUrl("/graphql/ws"), "graphql-transport-ws");
+      const ws = net.socket(wsUrl("/graphql/ws"), "graphql-transport-ws");
       const sent = [];
       const finish = (err) => {
         clearTimeout(timer);

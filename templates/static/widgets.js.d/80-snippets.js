@@ -100,7 +100,9 @@ class RunnableSnippet {
     this.status = el("span", { class: "wb-run-status wb-muted wb-small", "aria-live": "polite" });
     const bar = el("div", { class: "wb-toolbar", role: "group", "aria-label": t("Snippet controls") },
       this.runBtn, this.stopBtn, this.resetBtn, this.status,
-      el("span", { class: "wb-run-hint wb-muted wb-small" }, t("Ctrl+Enter runs"), " · ", el("code", {}, "EXAMPLES"), ` = ${EXAMPLES || t("(none)")}`));
+      el("span", { class: "wb-run-hint wb-muted wb-small" }, t("Ctrl+Enter runs"), " · ", el("code", {}, "EXAMPLES"), ` = ${EXAMPLES}`,
+      net.kind === "browser" ? ` (${t("runs in your browser")})` : ""));
+    root.dataset.backend = net.kind || "server";
     this.output = el("div", { class: "wb-console", role: "log", "aria-label": t("Snippet output"), "aria-live": "polite", tabindex: "0" });
     this.output.append(el("div", { class: "wb-console-empty wb-muted" }, t("Output appears here.")));
     root.append(editorWrap, bar, this.output);
@@ -171,30 +173,30 @@ class RunnableSnippet {
     const sconsole = { log: wrap("log"), info: wrap("info"), warn: wrap("warn"), error: wrap("error"), debug: wrap("log"), table: wrap("log"), dir: wrap("log") };
     const track = (r) => { self.resources.add(r); return r; };
 
-    const TrackedWebSocket = class extends WebSocket {
-      constructor(url, protocols) {
-        super(url, protocols);
-        track(this);
-        this.addEventListener("error", async () => {
-          if (!self.running) return;
-          const err = await diagnose(String(url));
-          self.print("warn", [`WebSocket ${url}: ${err.message}`]);
-        });
-      }
-    };
-    const TrackedEventSource = class extends EventSource {
-      constructor(url, init) {
-        super(url, init);
-        track(this);
-      }
-    };
+    // Constructors that return the socket or stream they open (the real one, or
+    // the in-browser backend's for EXAMPLES), so `new WebSocket(url)` in a
+    // snippet works unchanged either way.
+    function TrackedWebSocket(url, protocols) {
+      const ws = track(net.socket(url, protocols));
+      ws.addEventListener("error", async () => {
+        if (!self.running || net.routed(String(url))) return;
+        const err = await diagnose(String(url));
+        self.print("warn", [`WebSocket ${url}: ${err.message}`]);
+      });
+      return ws;
+    }
+    Object.assign(TrackedWebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+    function TrackedEventSource(url, init) {
+      return track(net.events(url, init));
+    }
+    Object.assign(TrackedEventSource, { CONNECTING: 0, OPEN: 1, CLOSED: 2 });
     const trackedFetch = async (input, init = {}) => {
       const ctl = new AbortController();
       const entry = { close: () => ctl.abort() };
       self.resources.add(entry);
       if (init.signal) init.signal.addEventListener("abort", () => ctl.abort());
       try {
-        return await fetch(input, { ...init, signal: ctl.signal });
+        return await net.fetch(input, { ...init, signal: ctl.signal });
       } catch (err) {
         if (self.running && err.name === "TypeError") {
           const why = await diagnose(typeof input === "string" ? input : input.url);

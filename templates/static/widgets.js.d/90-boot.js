@@ -2,15 +2,13 @@
 
 const KINDS = { ajax: AjaxDemo, websocket: WebSocketDemo, sse: SseDemo, graphql: GraphqlDemo, compare: CompareDemo };
 
-function boot() {
+async function boot() {
+  // Where the demos run is decided first (no request at all on a static host),
+  // so every widget starts against the backend it will keep.
+  await chooseBackend();
   for (const root of document.querySelectorAll("figure.wb-demo[data-demo]:not(.wb-ready)")) {
     const Kind = KINDS[root.dataset.demo];
     if (!Kind) continue;
-    if (!EXAMPLES) {
-      // Opened from a file: there is no server to reach; say so and do nothing else.
-      new Widget(root).fail(new DemoError("offline", offlineMessage()));
-      continue;
-    }
     try {
       root.wirebookWidget = new Kind(root);
     } catch (err) {

@@ -1,0 +1,1 @@
+export { buildSchema, parse, validate, execute, subscribe, specifiedRules, GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule } from "graphql";
