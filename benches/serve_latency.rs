@@ -91,7 +91,7 @@ async fn main() {
         }
     };
     assert_eq!(next_event(&mut stream).await, "hello");
-    let (posts, _) = wirebook::content::library::discover(&root);
+    let (posts, _) = wirebook::content::library::discover(&root, false);
     let target = root.join(&posts[posts.len() / 2]);
     let original = std::fs::read_to_string(&target).unwrap();
     println!(

@@ -39,6 +39,14 @@ pub struct SiteConfig {
     /// Largest post file accepted, in bytes. Rendering takes about 25 times a post's size
     /// in memory, so one huge file in a pull request must not exhaust a build machine.
     pub max_post_bytes: u64,
+    /// IANA zone (`Asia/Seoul`) for dates written without an offset and for the dates in
+    /// URLs, as Jekyll's `timezone`. Empty: UTC.
+    pub timezone: String,
+    /// Where a post's excerpt ends (Jekyll's `excerpt_separator`, e.g. `<!--more-->`).
+    /// Empty: the excerpt is the first paragraph.
+    pub excerpt_separator: String,
+    /// Layout aliases: a theme's layout name (`single`) → a template of ours (`post`).
+    pub layouts: std::collections::BTreeMap<String, String>,
     pub highlight: HighlightConfig,
     pub examples: ExamplesConfig,
     /// The theme's words, overridden: `"Contents" = "차례"` for the site's language, or a
@@ -108,6 +116,9 @@ impl Default for SiteConfig {
             toc_min_headings: 3,
             words_per_minute: 220,
             max_post_bytes: DEFAULT_MAX_POST_BYTES,
+            timezone: String::new(),
+            excerpt_separator: String::new(),
+            layouts: Default::default(),
             highlight: HighlightConfig::default(),
             examples: ExamplesConfig::default(),
             messages: toml::Table::new(),
@@ -126,16 +137,33 @@ impl Default for HighlightConfig {
 }
 
 impl SiteConfig {
-    /// Reads `wirebook.toml` under `root`; a missing file means all defaults.
+    /// Reads `wirebook.toml` under `root`; a missing file means all defaults. In a Jekyll
+    /// root, `_config.yml` supplies the keys `wirebook.toml` does not set.
     pub fn load(root: &Path) -> Result<SiteConfig> {
         let path = root.join(CONFIG_FILE);
-        if !path.exists() {
+        let jekyll = crate::jekyll::config::read(root)?;
+        if !path.exists() && jekyll.is_none() {
             return Ok(SiteConfig::default());
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = if path.exists() {
+            std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+        } else {
+            String::new()
+        };
+        // Parsed alone first, so a mistake in wirebook.toml is reported with its line.
         let mut config =
             Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        if let Some((jekyll_path, mut table)) = jekyll {
+            let own: toml::Table = toml::from_str(&text).unwrap_or_default();
+            table.extend(own);
+            config = toml::Value::Table(table)
+                .try_into()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", jekyll_path.display()))?;
+        }
+        if let Some(pattern) = crate::content::permalink::named_style(&config.permalink) {
+            config.permalink = pattern.into();
+        }
         config
             .validate()
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -166,6 +194,7 @@ impl SiteConfig {
             return Err("`language` must be a language tag such as \"en\" or \"ko\"".into());
         }
         self.messages()?;
+        crate::jekyll::time::Zone::parse(&self.timezone).map_err(|e| format!("`timezone`: {e}"))?;
         BaseUrl::parse(&self.base_url).map(|_| ())
     }
 

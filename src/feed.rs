@@ -30,7 +30,7 @@ pub fn sitemap_entries(
         .collect();
     entries.extend(library.pages.iter().map(|p| SitemapEntry {
         loc: abs(&p.path),
-        lastmod: Some(p.date.to_rfc3339()),
+        lastmod: Some(p.updated.unwrap_or(p.date).to_rfc3339()),
     }));
     for tax in taxonomies {
         entries.push(SitemapEntry {

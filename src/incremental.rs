@@ -36,6 +36,10 @@ impl Site {
             if !self.root.join(rel).is_file() {
                 continue;
             }
+            if let Some(w) = crate::content::page::skipped_by_jekyll(rel) {
+                warnings.push(w);
+                continue;
+            }
             match Page::load(&self.root, rel, &self.config) {
                 Ok(loaded) => {
                     warnings.extend(loaded.warnings);
@@ -52,7 +56,11 @@ impl Site {
                 Err(p) => problems.extend(p),
             }
         }
-        problems.extend(self.renderer.check_layouts(fresh.iter()));
+        let layouts = self
+            .renderer
+            .resolve_layouts(fresh.iter_mut(), &self.config.layouts);
+        problems.extend(layouts.problems);
+        warnings.extend(layouts.warning);
         let changed_set: HashSet<&PathBuf> = changed.iter().collect();
         for page in &fresh {
             let unchanged = self
@@ -244,7 +252,9 @@ impl Site {
     /// is then re-rendered (`jobs()`), since any page may use the changed template.
     pub fn reload_templates(&mut self) -> Result<()> {
         let renderer = crate::render::Renderer::new(&self.root, &self.messages)?;
-        let problems = renderer.check_layouts(self.library.pages.iter());
+        let problems = renderer
+            .resolve_layouts(self.library.pages.iter_mut(), &self.config.layouts)
+            .problems;
         if !problems.is_empty() {
             return Err(Problems(problems).into());
         }

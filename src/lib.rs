@@ -12,6 +12,7 @@ pub mod feed;
 pub mod highlight;
 pub mod i18n;
 pub mod incremental;
+pub mod jekyll;
 pub mod markdown;
 pub mod output;
 pub mod publish;

@@ -122,7 +122,9 @@ impl Site {
         let t = Instant::now();
         let renderer = Renderer::new(root, &messages)?;
         tracing::debug!("templates in {:?}", t.elapsed());
-        problems.extend(renderer.check_layouts(library.pages.iter()));
+        let layouts = renderer.resolve_layouts(library.pages.iter_mut(), &config.layouts);
+        problems.extend(layouts.problems);
+        warnings.extend(layouts.warning);
         if !problems.is_empty() {
             problems.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             for w in &warnings {

@@ -37,6 +37,41 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// Jekyll's `Utils.slugify` modes that URLs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugMode {
+    /// Letters, marks and decimal digits of any script survive; runs of anything else
+    /// become one `-`.
+    Default,
+    /// Also keeps `._~!$&'()+,;=@` (what `:title` uses).
+    Pretty,
+}
+
+/// Jekyll 4's `Utils.slugify`: the URL part `:slug` / `:title` becomes. Unlike [`slugify`],
+/// `_` is a separator in the default mode and case may be kept.
+pub fn jekyll_slugify(text: &str, mode: SlugMode, cased: bool) -> String {
+    use std::sync::OnceLock;
+    static DEFAULT: OnceLock<regex::Regex> = OnceLock::new();
+    static PRETTY: OnceLock<regex::Regex> = OnceLock::new();
+    let re = match mode {
+        SlugMode::Default => {
+            DEFAULT.get_or_init(|| regex::Regex::new(r"[^\p{M}\p{L}\p{Nd}]+").unwrap())
+        }
+        SlugMode::Pretty => {
+            PRETTY.get_or_init(|| regex::Regex::new(r"[^\p{M}\p{L}\p{Nd}._~!$&'()+,;=@]+").unwrap())
+        }
+    };
+    let slug = re.replace_all(text, "-");
+    // Jekyll strips one leading and one trailing hyphen (`gsub!(/^-|-$/, "")`).
+    let slug = slug.strip_prefix('-').unwrap_or(&slug);
+    let slug = slug.strip_suffix('-').unwrap_or(slug);
+    if cased {
+        slug.to_string()
+    } else {
+        slug.to_lowercase()
+    }
+}
+
 /// Characters escaped in URL paths: controls, space and the characters with meaning in a URL.
 /// Non-ASCII (Hangul) is percent-encoded as UTF-8, as browsers and GitHub do.
 const PATH: &AsciiSet = &CONTROLS
@@ -105,6 +140,21 @@ mod tests {
             "chap-10-통신-기술-비교"
         );
         assert_eq!(slugify("  Hello,  World  "), "hello-world");
+    }
+
+    #[test]
+    fn jekyll_slugs() {
+        use SlugMode::*;
+        assert_eq!(
+            jekyll_slugify("Hello_World! 통신", Default, false),
+            "hello-world-통신"
+        );
+        assert_eq!(
+            jekyll_slugify("Hello_World!(2)", Pretty, true),
+            "Hello_World!(2)"
+        );
+        assert_eq!(jekyll_slugify("  -a b- ", Default, false), "a-b");
+        assert_eq!(jekyll_slugify("C++ & Rust?", Pretty, true), "C++-&-Rust");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs) -> Result<()> {
 }
 
 fn fix_encoding(root: &std::path::Path) -> Result<()> {
-    let (files, skipped) = library::discover(root);
+    let (files, skipped) = library::discover(root, true);
     for w in &skipped {
         tracing::warn!("{w}");
     }

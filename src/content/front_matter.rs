@@ -25,6 +25,10 @@ pub const KNOWN_KEYS: &[&str] = &[
     "permalink",
     "published",
     "category",
+    "image",
+    "header",
+    "last_modified_at",
+    "redirect_from",
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -44,6 +48,14 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub permalink: Option<String>,
+    /// `date` was written without an offset (read in the site's `timezone`).
+    pub date_is_local: bool,
+    /// `image` or `header.og_image` / `header.teaser`: used when `thumbnail` is not set.
+    pub image: Option<String>,
+    /// Jekyll's `last_modified_at` (jekyll-last-modified-at, minimal-mistakes).
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// jekyll-redirect-from's old URLs of this post.
+    pub redirect_from: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file line of each key, for messages about a value found wrong later (a permalink
     /// that leaves the output folder).
@@ -156,7 +168,26 @@ pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<Fi
         match key.as_str() {
             "layout" => field(typed(value).map(|v| fm.layout = v)),
             "title" => field(scalar_string(value).map(|v| fm.title = v)),
-            "date" => field(parse_date_value(&value).map(|v| fm.date = v)),
+            "date" => field(parse_date_value(&value).map(|v| {
+                fm.date_is_local = v.is_some_and(|(_, local)| local);
+                fm.date = v.map(|(d, _)| d);
+            })),
+            "last_modified_at" => {
+                field(parse_date_value(&value).map(|v| fm.updated = v.map(|(d, _)| d)))
+            }
+            "redirect_from" => field(string_list(value).map(|v| fm.redirect_from = v)),
+            // Jekyll themes' names for the social image: `image`, `header.og_image`,
+            // `header.teaser`. `thumbnail` wins; the header is also kept for templates.
+            "image" => field(image(&value).map(|v| fm.image = fm.image.take().or(v))),
+            "header" => {
+                let og = value.get("og_image").or_else(|| value.get("teaser"));
+                if let Some(v) = og {
+                    field(image(v).map(|v| fm.image = v.or(fm.image.take())));
+                }
+                if let Ok(v) = serde_json::to_value(&value) {
+                    fm.extra.insert(key.clone(), v);
+                }
+            }
             // Jekyll accepts both spellings; a post may use either or both.
             "categories" | "category" => field(string_list(value).map(|v| fm.categories.extend(v))),
             "tags" => field(string_list(value).map(|v| fm.tags = v)),
@@ -247,12 +278,20 @@ fn scalar_string(value: yaml::Value) -> Result<Option<String>, String> {
 fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
     match value {
         yaml::Value::Null => Ok(Vec::new()),
-        yaml::Value::Sequence(items) => items
+        // Nested lists (`- [a, b]`, which Jekyll themes' users write) are flattened.
+        yaml::Value::Sequence(items) => Ok(items
             .into_iter()
-            .map(|v| scalar_string(v).map(Option::unwrap_or_default))
-            .filter(|s| !matches!(s, Ok(s) if s.trim().is_empty()))
-            .collect::<Result<_, _>>()
-            .map_err(|_| "expected a list of words".into()),
+            .map(|v| match v {
+                yaml::Value::Sequence(_) => string_list(v),
+                v => scalar_string(v)
+                    .map(|s| s.into_iter().collect())
+                    .map_err(|_| "expected a list of words".to_string()),
+            })
+            .collect::<Result<Vec<Vec<String>>, _>>()?
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect()),
         other => Ok(scalar_string(other)
             .map_err(|_| "expected a list or a word".to_string())?
             .unwrap_or_default()
@@ -262,12 +301,34 @@ fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
     }
 }
 
-fn parse_date_value(value: &yaml::Value) -> Result<Option<DateTime<FixedOffset>>, String> {
+/// `image: /a.png` or `image: {path: /a.png}` (jekyll-seo-tag's form).
+fn image(value: &yaml::Value) -> Result<Option<String>, String> {
+    match value {
+        yaml::Value::Mapping(m) => Ok(m.get("path").and_then(|v| v.as_str()).map(String::from)),
+        other => scalar_string(other.clone()),
+    }
+}
+
+/// A date and whether it was written without an offset.
+fn parse_date_value(value: &yaml::Value) -> Result<Option<(DateTime<FixedOffset>, bool)>, String> {
     match value {
         yaml::Value::Null => Ok(None),
-        yaml::Value::String(s) => parse_date(s).map(Some),
+        yaml::Value::String(s) => {
+            let local = !has_offset(s);
+            parse_date(s).map(|d| Some((d, local)))
+        }
         _ => Err("expected a date such as 2025-06-10 or 2025-06-10 14:30:00 +09:00".into()),
     }
+}
+
+/// `2025-06-10 09:30:00 +09:00`, `…T09:30:00Z`: an offset follows the time.
+fn has_offset(s: &str) -> bool {
+    let s = s.trim();
+    let Some(time_at) = s.find([' ', 'T']) else {
+        return false;
+    };
+    let time = &s[time_at + 1..];
+    time.ends_with('Z') || time.contains('+') || time.contains('-')
 }
 
 /// Dates as Jekyll writes them: a day, or a date-time with an optional zone.
@@ -388,6 +449,26 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, 6);
         assert!(warnings[0].message.contains("did you mean `tags`"));
+    }
+
+    #[test]
+    fn jekyll_fields() {
+        let (fm, _) = parse_text(
+            "---\ntags:\n  - [a, b]\n  - c\ndate: 2025-06-10 09:30\nlast_modified_at: 2025-07-01T10:00:00+09:00\nheader:\n  teaser: /t.png\nredirect_from: /old/\nexcerpt: Short.\n---\n",
+        )
+        .unwrap();
+        assert_eq!(fm.tags, ["a", "b", "c"]);
+        assert!(fm.date_is_local);
+        assert_eq!(
+            fm.updated.unwrap().to_rfc3339(),
+            "2025-07-01T10:00:00+09:00"
+        );
+        assert_eq!(fm.image.as_deref(), Some("/t.png"));
+        assert_eq!(fm.redirect_from, ["/old/"]);
+        assert_eq!(fm.excerpt.as_deref(), Some("Short."));
+        assert!(fm.extra.contains_key("header"));
+        assert!(!has_offset("2025-06-10"));
+        assert!(has_offset("2025-06-10 09:30:00 +0900"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The set of posts in memory: discovered under `posts/`, loaded in parallel, sorted newest
+//! The set of posts in memory: discovered under `posts/` (or Jekyll's `_posts/`), loaded in parallel, sorted newest
 //! first, drafts and future posts filtered out.
 
 use std::collections::HashMap;
@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::page::{Loaded, Page};
+use super::page::{skipped_by_jekyll, Loaded, Page};
 use crate::config::SiteConfig;
 use crate::diagnostics::Problem;
+use crate::jekyll;
 
 pub const POSTS_DIR: &str = "posts";
 
@@ -18,21 +19,37 @@ pub struct Library {
     pub pages: Vec<Page>,
 }
 
-/// Markdown files under `posts/`, relative to `root`, in a stable order, and warnings for
-/// links that lead outside the site (not followed). Hidden files and editor backups
-/// (`.#x.md`, `x.md~`) are skipped.
-pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
-    let walked = crate::walk::files(root, &root.join(POSTS_DIR), |e| {
-        !e.file_name().to_string_lossy().starts_with('.')
-    });
-    let mut files: Vec<PathBuf> = walked
-        .files
-        .iter()
-        .filter(|e| is_markdown(e.path()))
-        .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect();
+/// Folders posts are read from: wirebook's `posts/`, and a Jekyll root's `_posts/` and
+/// (with `--drafts`) `_drafts/`.
+pub fn post_dirs(include_drafts: bool) -> Vec<&'static str> {
+    let mut dirs = vec![POSTS_DIR, jekyll::POSTS_DIR];
+    if include_drafts {
+        dirs.push(jekyll::DRAFTS_DIR);
+    }
+    dirs
+}
+
+/// Markdown files under the post folders, relative to `root`, in a stable order, and
+/// warnings for links that lead outside the site (not followed). Hidden files and editor
+/// backups (`.#x.md`, `x.md~`) are skipped.
+pub fn discover(root: &Path, include_drafts: bool) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut skipped = Vec::new();
+    for dir in post_dirs(include_drafts) {
+        let walked = crate::walk::files(root, &root.join(dir), |e| {
+            !e.file_name().to_string_lossy().starts_with('.')
+        });
+        files.extend(
+            walked
+                .files
+                .iter()
+                .filter(|e| is_markdown(e.path()))
+                .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf)),
+        );
+        skipped.extend(walked.skipped);
+    }
     files.sort();
-    (files, walked.skipped)
+    (files, skipped)
 }
 
 pub fn is_markdown(path: &Path) -> bool {
@@ -50,13 +67,19 @@ pub struct LoadResult {
 
 impl Library {
     pub fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> LoadResult {
-        let (files, skipped) = discover(root);
+        let (mut files, mut warnings) = discover(root, include_drafts);
+        files.retain(|rel| match skipped_by_jekyll(rel) {
+            Some(w) => {
+                warnings.push(w);
+                false
+            }
+            None => true,
+        });
         let results: Vec<Result<Loaded, Vec<Problem>>> = files
             .par_iter()
             .map(|rel| Page::load(root, rel, config))
             .collect();
         let mut pages = Vec::with_capacity(results.len());
-        let mut warnings = skipped;
         let mut problems = Vec::new();
         for r in results {
             match r {

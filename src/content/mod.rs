@@ -3,3 +3,4 @@
 pub mod front_matter;
 pub mod library;
 pub mod page;
+pub mod permalink;

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 use super::front_matter::{self, FrontMatter};
+pub use super::permalink::{expand_permalink, validate_permalink_pattern, UrlParts};
 use crate::config::SiteConfig;
 use crate::diagnostics::Problem;
 use crate::encoding;
+use crate::jekyll::time::Zone;
 use crate::markdown::TocEntry;
 use crate::slug::slugify;
 
@@ -29,6 +31,10 @@ pub struct Page {
     /// Front matter `lang`; `None` means the site's language.
     pub lang: Option<String>,
     pub draft: bool,
+    /// Jekyll's `last_modified_at`: the feed's and sitemap's `updated`.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Old URLs that redirect here (jekyll-redirect-from's `redirect_from`).
+    pub redirect_from: Vec<String>,
     /// Root-relative URL path, not yet percent-encoded or prefixed with the base path;
     /// normalised, and never outside the output folder.
     pub path: String,
@@ -67,6 +73,18 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
+/// Jekyll reads only `YYYY-MM-DD-title.md` in `_posts/` and skips other names; so do we,
+/// with this warning.
+pub fn skipped_by_jekyll(rel: &Path) -> Option<Problem> {
+    let stem = rel.file_stem()?.to_str()?;
+    (rel.starts_with(crate::jekyll::POSTS_DIR) && split_jekyll_name(stem).0.is_none()).then(|| {
+        Problem::new(
+            rel,
+            "skipped: files in _posts/ must be named YYYY-MM-DD-title.md (Jekyll skips this one too)",
+        )
+    })
+}
+
 impl Page {
     /// Reads and checks one source file. `rel` is its path relative to the site root.
     pub fn load(root: &Path, rel: &Path, config: &SiteConfig) -> Result<Loaded, Vec<Problem>> {
@@ -98,11 +116,12 @@ impl Page {
         let warnings = warnings.into_iter().map(field_problem).collect();
         let (body, body_line) = (split.body.to_string(), split.body_line);
         let page =
-            Self::from_front_matter(rel, fm, body, body_line, config).map_err(|e| vec![e])?;
+            Self::from_front_matter(root, rel, fm, body, body_line, config).map_err(|e| vec![e])?;
         Ok(Loaded { page, warnings })
     }
 
     fn from_front_matter(
+        root: &Path,
         rel: &Path,
         fm: FrontMatter,
         body: String,
@@ -111,17 +130,25 @@ impl Page {
     ) -> Result<Page, Problem> {
         let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("post");
         let (file_date, file_slug) = split_jekyll_name(stem);
+        // Jekyll: a slug never ends with a period.
+        let file_slug = file_slug.trim_end_matches('.');
+        let zone = Zone::parse(&config.timezone).unwrap_or(Zone::AsWritten);
         let date = match (fm.date, file_date) {
-            (Some(d), _) => d,
-            (None, Some(d)) => d,
+            (Some(d), _) if fm.date_is_local => zone.localize(d.naive_utc()),
+            (Some(d), _) => zone.convert(d),
+            (None, Some(d)) => zone.localize(d.and_hms_opt(0, 0, 0).expect("midnight")),
+            (None, None) if crate::jekyll::is_jekyll_source(rel) => {
+                // A Jekyll draft: Jekyll dates it by the file's modification time.
+                let modified = std::fs::metadata(root.join(rel))
+                    .and_then(|m| m.modified())
+                    .map_or_else(|_| Utc::now(), DateTime::<Utc>::from);
+                zone.convert(modified.fixed_offset())
+            }
             (None, None) => {
                 return Err(Problem::at(rel, 1, "no date: add `date: YYYY-MM-DD` to the front matter or name the file YYYY-MM-DD-slug.md"))
             }
         };
-        let slug = match &fm.slug {
-            Some(s) => slugify(s),
-            None => slugify(file_slug),
-        };
+        let slug_source = fm.slug.as_deref().unwrap_or(file_slug);
         let title = fm
             .title
             .clone()
@@ -131,9 +158,18 @@ impl Page {
             .iter()
             .find_map(|k| fm.lines.get(*k).copied())
             .unwrap_or(1);
-        let expanded = expand_permalink(pattern, &date, &slug, &title, &fm.categories);
+        let expanded = expand_permalink(
+            pattern,
+            &UrlParts {
+                date: &date,
+                slug: slug_source,
+                name: file_slug,
+                categories: &fm.categories,
+            },
+        );
         let path = contain_url_path(&expanded)
             .map_err(|e| Problem::at(rel, path_line, format!("permalink {expanded:?} {e}")))?;
+        let slug = slugify(slug_source);
         Ok(Page {
             source: rel.to_path_buf(),
             layout: fm.layout.unwrap_or_else(|| "post".into()),
@@ -142,12 +178,14 @@ impl Page {
             slug,
             categories: fm.categories,
             tags: fm.tags,
-            thumbnail: fm.thumbnail,
+            thumbnail: fm.thumbnail.or(fm.image),
             author: fm.author,
             description: fm.description,
             excerpt: fm.excerpt,
             lang: fm.lang,
-            draft: fm.draft,
+            draft: fm.draft || rel.starts_with(crate::jekyll::DRAFTS_DIR),
+            updated: fm.updated.map(|d| zone.convert(d)),
+            redirect_from: fm.redirect_from,
             path,
             path_line,
             extra: fm.extra,
@@ -232,88 +270,31 @@ pub fn contain_url_path(path: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// `2025-06-10-chap10` → (date, "chap10"); other names → (None, name).
-fn split_jekyll_name(stem: &str) -> (Option<DateTime<FixedOffset>>, &str) {
-    if stem.len() > 11 && stem.as_bytes()[10] == b'-' {
-        if let Ok(d) = chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d") {
-            // Year 0 is no date (`0000-01-01-x.md`): no URL gets `/0000/`.
-            if d.year() < 1 {
-                return (None, stem);
-            }
-            let dt = Utc
-                .from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
-                .fixed_offset();
-            return (Some(dt), &stem[11..]);
-        }
+/// `2025-06-10-chap10` → (date, "chap10"); other names → (None, name). Jekyll's
+/// `DATE_FILENAME_MATCHER` also takes `2025-6-1-x`.
+pub fn split_jekyll_name(stem: &str) -> (Option<NaiveDate>, &str) {
+    let mut parts = stem.splitn(4, '-');
+    let (Some(y), Some(m), Some(d), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return (None, stem);
+    };
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2)) {
+        return (None, stem);
     }
-    (None, stem)
-}
-
-const PLACEHOLDERS: &[&str] = &[
-    ":year",
-    ":month",
-    ":day",
-    ":i_month",
-    ":i_day",
-    ":short_year",
-    ":hour",
-    ":minute",
-    ":second",
-    ":slug",
-    ":title",
-    ":categories",
-];
-
-pub fn validate_permalink_pattern(pattern: &str) -> Result<(), String> {
-    for (i, _) in pattern.match_indices(':') {
-        let rest = &pattern[i..];
-        let name_len = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .map_or(rest.len(), |n| n + 1);
-        let name = &rest[..name_len];
-        if !PLACEHOLDERS.contains(&name) {
-            return Err(format!(
-                "unknown placeholder `{name}` (known: {})",
-                PLACEHOLDERS.join(" ")
-            ));
-        }
+    let date = NaiveDate::from_ymd_opt(
+        y.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        d.parse().unwrap_or(0),
+    );
+    match date {
+        // Year 0 is no date (`0000-01-01-x.md`): no URL gets `/0000/`.
+        Some(date) if date.year() >= 1 => (Some(date), rest),
+        _ => (None, stem),
     }
-    Ok(())
-}
-
-/// Expands Jekyll placeholders. Longer names are replaced first so `:i_month` is not read as
-/// `:i` + `_month`.
-pub fn expand_permalink(
-    pattern: &str,
-    date: &DateTime<FixedOffset>,
-    slug: &str,
-    title: &str,
-    categories: &[String],
-) -> String {
-    let cats: Vec<String> = categories.iter().map(|c| slugify(c)).collect();
-    let mut out = pattern
-        .replace(":short_year", &format!("{:02}", date.year() % 100))
-        .replace(":i_month", &date.month().to_string())
-        .replace(":i_day", &date.day().to_string())
-        .replace(":year", &format!("{:04}", date.year()))
-        .replace(":month", &format!("{:02}", date.month()))
-        .replace(":day", &format!("{:02}", date.day()))
-        .replace(":hour", &format!("{:02}", date.hour()))
-        .replace(":minute", &format!("{:02}", date.minute()))
-        .replace(":second", &format!("{:02}", date.second()))
-        .replace(":categories", &cats.join("/"))
-        .replace(":title", &slugify(title))
-        .replace(":slug", slug);
-    while out.contains("//") {
-        out = out.replace("//", "/");
-    }
-    if !out.starts_with('/') {
-        out.insert(0, '/');
-    }
-    if !out.ends_with('/') && !out.ends_with(".html") {
-        out.push('/');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -324,32 +305,13 @@ mod tests {
     fn jekyll_file_names_give_date_and_slug() {
         let (d, slug) = split_jekyll_name("2025-06-10-chap10");
         assert_eq!(slug, "chap10");
-        assert_eq!(d.unwrap().date_naive().to_string(), "2025-06-10");
+        assert_eq!(d.unwrap().to_string(), "2025-06-10");
         assert_eq!(split_jekyll_name("about").1, "about");
-    }
-
-    #[test]
-    fn permalinks_expand() {
-        let d = front_matter::parse_date("2025-06-01 10:00:00 +09:00").unwrap();
         assert_eq!(
-            expand_permalink("/:year/:month/:day/:slug/", &d, "x", "", &[]),
-            "/2025/06/01/x/"
+            split_jekyll_name("2025-6-1-x").0.unwrap().to_string(),
+            "2025-06-01"
         );
-        assert_eq!(
-            expand_permalink(
-                "/:categories/:i_month/:slug.html",
-                &d,
-                "x",
-                "",
-                &["Back End".into()]
-            ),
-            "/back-end/6/x.html"
-        );
-        assert_eq!(
-            expand_permalink("/:categories/:slug", &d, "x", "", &[]),
-            "/x/"
-        );
-        assert!(validate_permalink_pattern("/:yaer/:slug/").is_err());
+        assert_eq!(split_jekyll_name("2025-13-01-x").0, None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod views;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -21,6 +22,25 @@ const NOT_LAYOUTS: &[&str] = &[
     "atom",
     "sitemap",
 ];
+
+/// What [`Renderer::resolve_layouts`] found.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub problems: Vec<Problem>,
+    /// One warning naming every theme layout that was mapped (at the first such post).
+    pub warning: Option<Problem>,
+}
+
+/// Layout names of popular Jekyll themes (minima, minimal-mistakes, chirpy, …) and the
+/// built-in layout closest to each: article-like pages get `post`, the others `page`.
+fn theme_layout(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "single" | "posts" | "post" | "default" | "article" | "blog" => "post",
+        "splash" | "archive" | "archive-taxonomy" | "home" | "page" | "categories" | "tags"
+        | "category" | "tag" | "collection" | "search" | "about" | "wide" | "compress" => "page",
+        _ => return None,
+    })
+}
 
 pub struct Renderer {
     pub tera: Tera,
@@ -79,22 +99,58 @@ impl Renderer {
         names
     }
 
-    /// A problem for each page whose `layout` names no template.
-    pub fn check_layouts<'a>(&self, pages: impl Iterator<Item = &'a Page>) -> Vec<Problem> {
+    /// Points each page's `layout` at a template: the site's own first, then the `[layouts]`
+    /// aliases, then, for the layout names of Jekyll themes, the closest built-in one (one
+    /// warning lists those). Any other unknown layout is a problem.
+    pub fn resolve_layouts<'a>(
+        &self,
+        pages: impl Iterator<Item = &'a mut Page>,
+        aliases: &BTreeMap<String, String>,
+    ) -> Resolved {
         let layouts = self.layouts();
-        pages
-            .filter(|p| !layouts.contains(&p.layout))
-            .map(|p| {
-                Problem::new(
+        let mut out = Resolved::default();
+        let mut themed: BTreeMap<String, (&'static str, usize)> = BTreeMap::new();
+        let mut first: Option<std::path::PathBuf> = None;
+        for p in pages {
+            if layouts.contains(&p.layout) {
+                continue;
+            }
+            if let Some(to) = aliases.get(&p.layout).filter(|to| layouts.contains(to)) {
+                p.layout = to.clone();
+            } else if let Some(to) = theme_layout(&p.layout) {
+                themed.entry(p.layout.clone()).or_insert((to, 0)).1 += 1;
+                first.get_or_insert_with(|| p.source.clone());
+                p.layout = to.into();
+            } else {
+                out.problems.push(Problem::new(
                     &p.source,
                     format!(
                         "unknown layout `{}` (available: {})",
                         p.layout,
                         layouts.join(", ")
                     ),
-                )
-            })
-            .collect()
+                ));
+            }
+        }
+        if let Some(first) = first {
+            let list: Vec<String> = themed
+                .iter()
+                .map(|(from, (to, n))| {
+                    format!(
+                        "`{from}` → `{to}` ({n} post{})",
+                        if *n == 1 { "" } else { "s" }
+                    )
+                })
+                .collect();
+            out.warning = Some(Problem::new(
+                &first,
+                format!(
+                    "layouts of a Jekyll theme rendered with the closest built-in layout: {} (map them in wirebook.toml's [layouts] table)",
+                    list.join(", ")
+                ),
+            ));
+        }
+        out
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {

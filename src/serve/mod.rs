@@ -174,7 +174,7 @@ pub async fn run_on(
     } else {
         println!("  examples server: off (--no-examples)");
     }
-    println!("  watching posts/, templates/, static/ and wirebook.toml; Ctrl-C to stop");
+    println!("  watching posts/ (or _posts/), templates/, static/ and the config; Ctrl-C to stop");
     if opts.open {
         open_browser(&format!("http://{host}/"));
     }

@@ -12,12 +12,13 @@ use notify_debouncer_full::{
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::CONFIG_FILE;
+use crate::jekyll;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
-    /// `wirebook.toml`: everything may change.
+    /// `wirebook.toml` or Jekyll's `_config.yml`: everything may change.
     Config,
-    /// A Markdown post: re-render it and the pages that list it.
+    /// A Markdown post (`posts/`, `_posts/`, `_drafts/`): re-render it and the pages that list it.
     Post,
     /// A Tera template: re-render every page, but no Markdown.
     Template,
@@ -68,7 +69,13 @@ pub fn start(
     };
     let mut watched: Vec<(PathBuf, RecursiveMode)> =
         vec![(root.clone(), RecursiveMode::NonRecursive)];
-    for dir in ["posts", "templates", "static"] {
+    for dir in [
+        "posts",
+        "templates",
+        "static",
+        jekyll::POSTS_DIR,
+        jekyll::DRAFTS_DIR,
+    ] {
         let d = root.join(dir);
         if d.is_dir() {
             watched.push((d, RecursiveMode::Recursive));
@@ -110,8 +117,12 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     }
     let first = rel.components().next()?.as_os_str().to_str()?;
     match first {
-        _ if rel == Path::new(CONFIG_FILE) => Some(ChangeKind::Config),
-        "posts" => crate::content::library::is_markdown(rel).then_some(ChangeKind::Post),
+        _ if rel == Path::new(CONFIG_FILE) || rel == Path::new(jekyll::config::CONFIG_FILE) => {
+            Some(ChangeKind::Config)
+        }
+        "posts" | jekyll::POSTS_DIR | jekyll::DRAFTS_DIR => {
+            crate::content::library::is_markdown(rel).then_some(ChangeKind::Post)
+        }
         "templates"
             if rel
                 .components()

@@ -1,0 +1,133 @@
+//! `_config.yml` → the `wirebook.toml` keys it corresponds to. `SiteConfig::load` lays
+//! `wirebook.toml` over the result, so wirebook's own file wins where both set a key.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "_config.yml";
+
+/// The Jekyll settings of `root` as a TOML table of wirebook keys, or `None` without a
+/// `_config.yml`. Broken YAML is an error with the file and line.
+pub fn read(root: &Path) -> Result<Option<(PathBuf, toml::Table)>> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let table = translate(&text).map_err(|e| anyhow::anyhow!("{}{e}", path.display()))?;
+    Ok(Some((path, table)))
+}
+
+/// The keys wirebook understands; Jekyll's others (plugins, theme, sass, …) are ignored.
+/// Errors start with `:line: ` so the caller can put the path in front.
+pub fn translate(text: &str) -> std::result::Result<toml::Table, String> {
+    let value: yaml::Value = yaml::from_str(text).map_err(|e| match e.location() {
+        Some(l) => format!(":{}:{}: invalid YAML: {e}", l.line(), l.column()),
+        None => format!(": invalid YAML: {e}"),
+    })?;
+    let mut out = toml::Table::new();
+    let yaml::Value::Mapping(map) = value else {
+        return Ok(out);
+    };
+    let text_of = |key: &str| -> Option<String> {
+        match map.get(key)? {
+            yaml::Value::String(s) => Some(s.clone()),
+            yaml::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    for (jekyll, ours) in [
+        ("title", "title"),
+        ("description", "description"),
+        ("timezone", "timezone"),
+        ("excerpt_separator", "excerpt_separator"),
+        ("lang", "language"),
+        ("locale", "language"),
+        ("permalink", "permalink"),
+    ] {
+        if let Some(v) = text_of(jekyll) {
+            if !out.contains_key(ours) {
+                // minimal-mistakes writes `locale: ko-KR`; `lang` wins when both are set.
+                out.insert(ours.into(), toml::Value::String(v));
+            }
+        }
+    }
+    // `author` is a name, or a mapping with one (minimal-mistakes: `author: {name: …}`).
+    let author = match map.get("author") {
+        Some(yaml::Value::String(s)) => Some(s.clone()),
+        Some(yaml::Value::Mapping(m)) => m.get("name").and_then(|v| v.as_str()).map(String::from),
+        _ => None,
+    };
+    if let Some(a) = author {
+        out.insert("author".into(), toml::Value::String(a));
+    }
+    if let Some(base) = base_url(text_of("url"), text_of("baseurl")) {
+        out.insert("base_url".into(), toml::Value::String(base));
+    }
+    if let Some(yaml::Value::Number(n)) = map.get("paginate") {
+        if let Some(n) = n.as_u64() {
+            out.insert("posts_per_page".into(), toml::Value::Integer(n as i64));
+        }
+    }
+    // Jekyll's own default is the `date` style, not wirebook's.
+    if !out.contains_key("permalink") {
+        out.insert("permalink".into(), toml::Value::String("date".into()));
+    }
+    Ok(out)
+}
+
+/// `url` + `baseurl` as one `base_url`; `None` when neither is set.
+fn base_url(url: Option<String>, baseurl: Option<String>) -> Option<String> {
+    let url = url.filter(|u| !u.trim().is_empty());
+    let path = baseurl.unwrap_or_default();
+    let path = path.trim().trim_matches('/');
+    if url.is_none() && path.is_empty() {
+        return None;
+    }
+    let origin = url.unwrap_or_else(|| crate::config::SiteConfig::default().base().origin);
+    let origin = origin.trim().trim_end_matches('/');
+    Some(if path.is_empty() {
+        format!("{origin}/")
+    } else {
+        format!("{origin}/{path}/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jekyll_keys_become_wirebook_keys() {
+        let t = translate(
+            "title: 블로그\nurl: https://me.github.io\nbaseurl: /blog\nlang: ko\ntimezone: Asia/Seoul\nexcerpt_separator: <!--more-->\nauthor:\n  name: Me\nplugins: [jekyll-feed]\n",
+        )
+        .unwrap();
+        assert_eq!(t["title"].as_str(), Some("블로그"));
+        assert_eq!(t["base_url"].as_str(), Some("https://me.github.io/blog/"));
+        assert_eq!(t["language"].as_str(), Some("ko"));
+        assert_eq!(t["author"].as_str(), Some("Me"));
+        assert_eq!(t["permalink"].as_str(), Some("date"));
+        assert_eq!(t["excerpt_separator"].as_str(), Some("<!--more-->"));
+        assert!(!t.contains_key("plugins"));
+    }
+
+    #[test]
+    fn broken_yaml_names_the_line() {
+        let e = translate("title: a\nurl: [x\n").unwrap_err();
+        assert!(e.starts_with(":3:") || e.starts_with(":2:"), "{e}");
+    }
+
+    #[test]
+    fn base_url_from_baseurl_alone() {
+        assert_eq!(
+            base_url(None, Some("/repo/".into())).as_deref(),
+            Some("http://127.0.0.1:1111/repo/")
+        );
+        assert_eq!(base_url(Some("".into()), Some("".into())), None);
+    }
+}
