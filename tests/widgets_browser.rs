@@ -806,6 +806,81 @@ async fn widgets_fall_back_to_the_browser_when_the_server_is_down() -> Result<()
     .await
 }
 
+/// One contract, two implementations: the same requests, frames and streams
+/// (tests/contract/scenario.js) go to a fresh examples server and to a fresh in-browser
+/// backend, from the same page, and must come back the same, apart from what the
+/// scenario normalises (timestamps, SSE event ids, parser error wording).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_in_browser_backend_keeps_the_servers_contract() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let addr = examples_server().await?;
+    let fx = build_and_serve("", &SiteOpts::default()).await?;
+    let home = fx.page.trim_end_matches("widgets/").to_owned();
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        // The home page has no demos: the test loads backend.js itself.
+        c.goto(&home).await?;
+        c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(secs(120)),
+            None,
+            None,
+        ))
+        .await?;
+        let results = js(
+            &c,
+            "return (async () => {
+               const scenario = eval(arguments[0]);
+               await new Promise((ok, fail) => {
+                 const s = document.createElement('script');
+                 s.src = arguments[2] + 'assets/backend.js';
+                 s.onload = ok; s.onerror = fail;
+                 document.head.append(s);
+               });
+               const backend = window.WirebookBackend.fresh({ origin: location.origin, assets: arguments[2] + 'assets/' });
+               const run = async (net) => { try { return await scenario(net); } catch (e) { return [{ failed: String(e && e.stack || e) }]; } };
+               const server = await run({ fetch: window.fetch.bind(window), WebSocket: window.WebSocket, base: arguments[1] });
+               const browser = await run({ fetch: backend.fetch, WebSocket: backend.WebSocket, base: location.origin });
+               return { server, browser };
+             })();",
+            vec![
+                json!(include_str!("contract/scenario.js")),
+                json!(format!("http://{addr}")),
+                json!(home),
+            ],
+        )
+        .await?;
+        let server = results["server"].as_array().cloned().unwrap_or_default();
+        let browser = results["browser"].as_array().cloned().unwrap_or_default();
+        for (name, side) in [("server", &server), ("browser", &browser)] {
+            if let Some(failed) = side.iter().find_map(|o| o.get("failed")) {
+                bail!("the scenario failed against the {name}: {failed}");
+            }
+        }
+        let mut drift = Vec::new();
+        for (s, b) in server.iter().zip(&browser) {
+            if s != b {
+                drift.push(format!(
+                    "step {}:\n  server:  {s}\n  browser: {b}",
+                    s["step"]
+                ));
+            }
+        }
+        ensure!(
+            server.len() == browser.len() && drift.is_empty(),
+            "the in-browser backend drifted from the examples server ({} vs {} observations):\n{}",
+            server.len(),
+            browser.len(),
+            drift.join("\n")
+        );
+        ensure!(server.len() >= 50, "the scenario ran only {} steps", server.len());
+        eprintln!("contract: {} observations agree; the last three:\n{:#}", server.len(), json!(server[server.len() - 3..]));
+        Ok(c)
+    })
+    .await
+}
+
 /// Without a server every widget says so plainly, with the command to start it,
 /// and the rest of the page (including snippets) keeps working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
