@@ -53,6 +53,7 @@ async fn main() {
         open: false,
         poll: false,
         examples_db: None,
+        header_read_timeout: wirebook::serve::HEADER_READ_TIMEOUT,
     };
     let started = Instant::now();
     tokio::spawn(wirebook::serve::run_on(

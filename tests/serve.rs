@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[path = "../examples-server/tests/api/common/slow.rs"]
+mod slow;
+
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -20,6 +23,10 @@ fn post(title: &str, body: &str) -> String {
 }
 
 async fn start(examples: bool) -> Served {
+    start_with(examples, wirebook::serve::HEADER_READ_TIMEOUT).await
+}
+
+async fn start_with(examples: bool, header_read_timeout: Duration) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("posts")).unwrap();
@@ -47,6 +54,7 @@ async fn start(examples: bool) -> Served {
         open: false,
         poll: false,
         examples_db: None,
+        header_read_timeout,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
@@ -335,4 +343,15 @@ async fn serving_is_correct_for_browsers_and_refuses_traversal() {
     assert!(ct.starts_with("application/json"));
     assert_eq!(s.get("/healthz").await.0, 200);
     s.stop().await;
+}
+
+/// Issue #14: the listener `serve` shares with the mounted examples server closes half-sent
+/// requests and idle connections (slowloris).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_and_idle_connections_are_closed() {
+    let timeout = Duration::from_millis(800);
+    let served = start_with(true, timeout).await;
+    let addr = served.base.trim_start_matches("http://").parse().unwrap();
+    slow::assert_slow_clients_are_cut_off(addr, "/", timeout).await;
+    assert_eq!(served.get("/").await.0, 200);
 }

@@ -36,6 +36,7 @@ async fn serve(
         open: false,
         poll: false,
         examples_db: None,
+        header_read_timeout: wirebook::serve::HEADER_READ_TIMEOUT,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {

@@ -69,6 +69,9 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Time allowed to produce a response on `/api` and `/graphql` (408 after it).
     pub request_timeout: Duration,
+    /// Time a connection may take to send a request's headers, and may stay idle between
+    /// keep-alive requests, before it is closed (slowloris).
+    pub header_read_timeout: Duration,
     /// Cap for the `?delay_ms=` latency knob.
     pub max_delay: Duration,
     /// Largest `per_page` (and GraphQL `limit`) a list request may ask for.
@@ -112,6 +115,7 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(30),
             max_delay: Duration::from_millis(5000),
             max_page_size: 50,
             write_rate: Some(RateLimit {

@@ -29,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod graphql;
 mod layers;
+pub mod listen;
 pub mod posts;
 pub mod ratelimit;
 pub mod rest;
@@ -38,7 +39,6 @@ pub mod store;
 pub mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use anyhow::Context as _;
 use axum::extract::State;
@@ -108,9 +108,12 @@ pub async fn serve(
         });
     }
     let limits = state.config().limits.clone();
-    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let server =
-        axum::serve(listener, service).with_graceful_shutdown(token.clone().cancelled_owned());
+    let server = listen::serve(
+        listener,
+        app(state.clone()),
+        limits.header_read_timeout,
+        token.clone().cancelled_owned(),
+    );
     // A client that never finishes its request must not hold shutdown
     // forever: give in-flight work the request timeout plus the grace period.
     let deadline = async {
@@ -118,7 +121,7 @@ pub async fn serve(
         tokio::time::sleep(limits.request_timeout + limits.shutdown_grace).await;
     };
     tokio::select! {
-        result = server => result.context("the HTTP server failed")?,
+        () = server => {}
         () = deadline => tracing::warn!("connections still open after the shutdown deadline; closing"),
     }
     state.tasks().close();

@@ -18,6 +18,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         open: args.open,
         poll: args.poll,
         examples_db: args.examples_db,
+        header_read_timeout: serve::HEADER_READ_TIMEOUT,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

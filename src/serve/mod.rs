@@ -36,7 +36,13 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Examples server database (default: in memory, so demos start clean each run).
     pub examples_db: Option<PathBuf>,
+    /// How long a connection may take to send a request's headers, or stay idle between
+    /// requests, before it is closed (slowloris); [`HEADER_READ_TIMEOUT`] by default.
+    pub header_read_timeout: std::time::Duration,
 }
+
+/// The examples server's own default, for the same listener.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The rendered site as served: every output file by its URL path (`/a/b/index.html`).
 pub type Files = HashMap<String, Arc<[u8]>>;
@@ -152,6 +158,7 @@ pub async fn run_on(
             config.db = examples_server::DbLocation::File(db.clone());
         }
         config.news_interval = std::time::Duration::from_secs(15);
+        config.limits.header_read_timeout = opts.header_read_timeout;
         Some(
             examples_server::AppState::new(&config)
                 .await
@@ -178,7 +185,14 @@ pub async fn run_on(
     if opts.open {
         open_browser(&format!("http://{host}/"));
     }
-    server::serve(listener, state, examples, shutdown).await
+    server::serve(
+        listener,
+        state,
+        examples,
+        opts.header_read_timeout,
+        shutdown,
+    )
+    .await
 }
 
 /// Applies file changes one batch at a time; a failed build keeps the last good site.

@@ -2,10 +2,9 @@
 //! examples server's endpoints on the same origin, and the live-reload channel.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -36,6 +35,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<SiteState>,
     examples: Option<examples_server::AppState>,
+    header_read_timeout: std::time::Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let stop = state.reloader.stop_token();
@@ -52,13 +52,8 @@ pub async fn serve(
             }
         }
     };
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(graceful)
-    .await
-    .context("the HTTP server failed")?;
+    // The examples server's accept loop: half-sent requests time out here too.
+    examples_server::listen::serve(listener, app, header_read_timeout, graceful).await;
     if let Some(ex) = examples {
         ex.tasks().close();
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), ex.tasks().wait()).await;

@@ -7,6 +7,7 @@ mod chat;
 mod graphql;
 mod graphql_schema;
 mod graphql_ws;
+mod hostile;
 mod lifecycle;
 mod rest;
 mod rest_writes;
