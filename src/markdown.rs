@@ -11,6 +11,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use crate::cjk_emphasis;
 use crate::diagnostics::Problem;
 use crate::highlight::{self, attr, FenceOptions};
 use crate::i18n::Messages;
@@ -89,6 +90,11 @@ impl Lines {
 
 pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     let body = tidy_loose_bold_headings(body);
+    // Marks for CJK-friendly emphasis; `strip` removes them from every event below.
+    let body = match cjk_emphasis::prepare(&body) {
+        Cow::Borrowed(_) => body,
+        Cow::Owned(marked) => Cow::Owned(marked),
+    };
     let lines = Lines::new(&body, ctx.body_line);
     let mut out = Output::default();
     let mut errors = Vec::new();
@@ -96,7 +102,9 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut demo_count = 0;
 
-    let mut parser = Parser::new_ext(&body, options()).into_offset_iter();
+    let mut parser = Parser::new_ext(&body, options())
+        .into_offset_iter()
+        .map(|(event, range)| (cjk_emphasis::strip(event), range));
     let mut text = Collector::default();
     let t = |key: &str| ctx.messages.text(ctx.lang, key, None, &[]);
     while let Some((event, range)) = parser.next() {

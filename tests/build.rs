@@ -13,6 +13,25 @@ use support::{attrs, sel, stderr, texts, TestSite};
 const POST: &str = "2025/06/10/chap10/index.html";
 
 #[test]
+fn bold_around_punctuation_before_hangul_renders() {
+    // The sample chapter's line, and minimal-mistakes posts' `**<u>…</u>**입니다`: literal
+    // asterisks under plain CommonMark, bold with the CJK-friendly amendments.
+    let site = TestSite::empty();
+    site.write(
+        "posts/2025-06-10-x.md",
+        "---\ntitle: x\n---\n\n- **SSE(Server-Sent Events)**는 단방향입니다.\n- **<u>WebSocket</u>**입니다. **“양방향”**이라는 점.\n",
+    );
+    site.build(&[]);
+    let html = site.read("2025/06/10/x/index.html");
+    let doc = Html::parse_document(&html);
+    assert_eq!(
+        texts(&doc, ".post-content li strong, article li strong"),
+        ["SSE(Server-Sent Events)", "WebSocket", "“양방향”"]
+    );
+    assert!(!html.contains("**"), "{html}");
+}
+
+#[test]
 fn sample_chapter_renders_its_table_heading_and_korean() {
     let site = TestSite::fixture("chap10");
     let out = site.build(&[]);
