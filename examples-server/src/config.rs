@@ -104,8 +104,10 @@ pub struct Limits {
     pub max_sse_subscribers: usize,
     /// GraphQL query depth limit.
     pub graphql_depth: usize,
-    /// GraphQL query complexity limit.
+    /// GraphQL query complexity limit (introspection fields count too).
     pub graphql_complexity: usize,
+    /// Largest GraphQL answer sent over HTTP; a larger one becomes a 500 error instead.
+    pub graphql_max_response_bytes: usize,
     /// How long `serve` waits for WebSocket tasks after shutdown starts.
     pub shutdown_grace: Duration,
 }
@@ -136,6 +138,7 @@ impl Default for Limits {
             max_sse_subscribers: 20_000,
             graphql_depth: 8,
             graphql_complexity: 500,
+            graphql_max_response_bytes: 1024 * 1024,
             shutdown_grace: Duration::from_secs(5),
         }
     }

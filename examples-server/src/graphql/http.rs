@@ -274,14 +274,50 @@ async fn execute(
     if is_request_error {
         return graphql_errors(StatusCode::BAD_REQUEST, media, response.errors);
     }
-    match serde_json::to_string(&response) {
+    let limit = state.config().limits.graphql_max_response_bytes;
+    match to_json_within(&response, limit) {
         Ok(body) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, media.content_type())],
             body,
         )
             .into_response(),
-        Err(err) => AppError::Internal(err.into()).into_response(),
+        Err(None) => {
+            tracing::warn!(limit, "GraphQL response over the size limit");
+            let error = ServerError::new(
+                format!("the response would be larger than {limit} bytes; ask for less"),
+                None,
+            );
+            graphql_errors(StatusCode::INTERNAL_SERVER_ERROR, media, vec![error])
+        }
+        Err(Some(err)) => AppError::Internal(err.into()).into_response(),
+    }
+}
+
+/// Serialises `value`, giving up (`Err(None)`) as soon as it passes `limit` bytes, so an
+/// oversized answer never takes more memory than the limit.
+fn to_json_within(
+    value: &impl serde::Serialize,
+    limit: usize,
+) -> Result<Vec<u8>, Option<serde_json::Error>> {
+    struct Bounded(Vec<u8>, usize);
+    impl std::io::Write for Bounded {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > self.1 {
+                return Err(std::io::ErrorKind::FileTooLarge.into());
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Bounded(Vec::new(), limit);
+    match serde_json::to_writer(&mut out, value) {
+        Ok(()) => Ok(out.0),
+        Err(err) if err.io_error_kind() == Some(std::io::ErrorKind::FileTooLarge) => Err(None),
+        Err(err) => Err(Some(err)),
     }
 }
 

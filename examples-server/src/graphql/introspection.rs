@@ -1,5 +1,5 @@
-//! Recognises documents that only introspect the schema, so they can skip
-//! the depth limit.
+//! Recognises documents that only introspect the schema, so they get a deeper
+//! depth limit (the complexity limit and the response size limit still apply).
 //!
 //! The standard introspection query that GraphiQL, Altair and code
 //! generators send nests `ofType` seven to nine levels deep, over our depth
@@ -26,7 +26,8 @@ const LIST_FIELDS: &[&str] = &[
 const MAX_LIST_NESTING: usize = 3;
 /// Far deeper than any real introspection query (nine `ofType`s plus the
 /// path to them); also stops fragment cycles, which validation rejects later.
-const MAX_DEPTH: usize = 20;
+/// The depth limit of the introspection schema.
+pub const MAX_DEPTH: usize = 20;
 
 /// True when the selected operation is a query whose root fields are all
 /// `__schema`, `__type` or `__typename`, with bounded list nesting.

@@ -17,8 +17,8 @@ use crate::ratelimit::WriteLimiter;
 pub use http::router;
 pub use schema::AppSchema;
 
-/// The schema with depth and complexity limits, and the same schema without
-/// them for documents that only introspect.
+/// The schema with depth and complexity limits, and the same schema with a deeper depth
+/// limit for documents that only introspect.
 #[derive(Clone)]
 pub struct Schemas {
     pub main: AppSchema,
@@ -37,8 +37,8 @@ pub fn build_schemas(
             limits,
             Arc::clone(&writes),
             shutdown.clone(),
-            true,
+            limits.graphql_depth,
         ),
-        introspection: schema::build(posts, limits, writes, shutdown, false),
+        introspection: schema::build(posts, limits, writes, shutdown, introspection::MAX_DEPTH),
     }
 }

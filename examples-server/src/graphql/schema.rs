@@ -30,29 +30,26 @@ struct MaxPage(u32);
 /// Posts a `Tag.posts` list returns at most (the field takes no arguments).
 const TAG_POSTS: u32 = 50;
 
-/// Builds the schema over `posts`. With `enforce_limits` the depth and
-/// complexity limits apply; the unlimited variant only ever runs documents
-/// that [`super::introspection::is_introspection_only`] accepted.
+/// Builds the schema over `posts` with the complexity limit and a depth limit of `depth`:
+/// `limits.graphql_depth`, or a deeper one for the variant that only ever runs documents
+/// that [`super::introspection::is_introspection_only`] accepted. Introspection fields
+/// count toward complexity like any other, so aliasing `__schema` a thousand times is
+/// refused.
 pub fn build(
     posts: Posts,
     limits: &Limits,
     writes: Arc<WriteLimiter>,
     shutdown: CancellationToken,
-    enforce_limits: bool,
+    depth: usize,
 ) -> AppSchema {
-    let builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .data(posts)
         .data(writes)
         .data(shutdown)
-        .data(MaxPage(limits.max_page_size));
-    let builder = if enforce_limits {
-        builder
-            .limit_depth(limits.graphql_depth)
-            .limit_complexity(limits.graphql_complexity)
-    } else {
-        builder
-    };
-    builder.finish()
+        .data(MaxPage(limits.max_page_size))
+        .limit_depth(depth)
+        .limit_complexity(limits.graphql_complexity)
+        .finish()
 }
 
 fn store_error(err: StoreError) -> Error {
