@@ -83,7 +83,7 @@ impl Site {
 
         // The common case while writing: only the body changed. Nothing that lists the post
         // shows anything different, so only the post itself (and the feed, which carries
-        // full content) is re-rendered; the cost does not grow with the site.
+        // full content, and the search index, which holds its words) is re-rendered.
         if let Some(jobs) = self.replace_in_place(changed, &mut fresh) {
             return Ok(Update {
                 jobs,
@@ -175,6 +175,7 @@ impl Site {
             JobKey(Job::TaxonomyList(1)),
             JobKey(Job::Feed),
             JobKey(Job::Sitemap),
+            JobKey(Job::SearchIndex),
         ]);
         Ok(Update {
             jobs: jobs.into_iter().map(|k| k.0).collect(),
@@ -198,6 +199,8 @@ impl JobKey {
             Job::NotFound => (4, 0, 0),
             Job::Feed => (5, 0, 0),
             Job::Sitemap => (6, 0, 0),
+            Job::Search => (7, 0, 0),
+            Job::SearchIndex => (8, 0, 0),
         }
     }
 }
@@ -245,6 +248,8 @@ impl Site {
                 jobs.push(Job::Feed);
             }
         }
+        // The words changed, so the search index did.
+        jobs.push(Job::SearchIndex);
         Some(jobs)
     }
 

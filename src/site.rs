@@ -182,6 +182,8 @@ impl Site {
             ("/sitemap.xml", "the sitemap"),
             ("/robots.txt", "robots.txt"),
             ("/404.html", "the 404 page"),
+            ("/search/", "the search page"),
+            ("/search/meta.json", "the search index"),
             ("/assets/syntax.css", "a theme asset"),
         ] {
             out.push((path.into(), what.into()));
@@ -257,7 +259,13 @@ impl Site {
             jobs.push(Job::TaxonomyList(n));
             jobs.extend((0..tax.terms.len()).map(|t| Job::Term(n, t)));
         }
-        jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
+        jobs.extend([
+            Job::NotFound,
+            Job::Feed,
+            Job::Sitemap,
+            Job::Search,
+            Job::SearchIndex,
+        ]);
         jobs
     }
 
@@ -288,6 +296,9 @@ impl Site {
         site: &serde_json::Value,
         sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
     ) -> Result<()> {
+        if let Job::SearchIndex = job {
+            return self.write_search_index(sink);
+        }
         let mut ctx = tera::Context::new();
         ctx.insert("site", site);
         // The language of this page's theme text and `<html lang>`: a post's own, else the site's.
@@ -362,6 +373,8 @@ impl Site {
                 ("taxonomy.html".into(), tax.term_path(term))
             }
             Job::NotFound => ("404.html".into(), "/404.html".into()),
+            Job::Search => ("search.html".into(), "/search/".into()),
+            Job::SearchIndex => unreachable!("written above"),
             Job::Feed => {
                 let entries: Vec<_> = self
                     .library
@@ -413,6 +426,27 @@ impl Site {
             &crate::content::page::output_file_for(&path),
             html.as_bytes(),
         )
+    }
+
+    /// The search index over every post, into `sink`.
+    fn write_search_index(&self, sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync)) -> Result<()> {
+        let t = Instant::now();
+        let docs: Vec<crate::search::Doc<'_>> = self
+            .library
+            .pages
+            .iter()
+            .map(|page| crate::search::Doc {
+                page,
+                summary: Summary::new(page, &self.base, &self.config, &self.messages),
+            })
+            .collect();
+        let files = crate::search::build(&docs);
+        tracing::debug!("search index: {} files in {:?}", files.len(), t.elapsed());
+        files
+            .par_iter()
+            .map(|(name, bytes)| sink(name, bytes))
+            .collect::<Result<Vec<()>>>()?;
+        Ok(())
     }
 
     fn local(&self, path: &str) -> String {
@@ -470,6 +504,10 @@ pub enum Job {
     NotFound,
     Feed,
     Sitemap,
+    /// The search page, `/search/`.
+    Search,
+    /// The search index's files (`search/…`, see `search.rs`).
+    SearchIndex,
 }
 
 /// Markdown → HTML for one page, in place. Returns its warnings, or its problems.
@@ -504,19 +542,23 @@ pub fn render_markdown(
 }
 
 fn asset_version(assets: &[(String, std::borrow::Cow<'static, [u8]>)], syntax_css: &str) -> String {
-    // FNV-1a over the theme's assets: stable across runs, changes when a file changes.
+    let parts = assets
+        .iter()
+        .flat_map(|(name, bytes)| [name.as_bytes(), &bytes[..]])
+        .chain([syntax_css.as_bytes()]);
+    content_version(parts)
+}
+
+/// FNV-1a over `parts`, as 8 hex digits: stable across runs, changes when a byte changes (the
+/// `?v=` of assets and of the search index).
+pub(crate) fn content_version<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
-    let mut eat = |bytes: &[u8]| {
+    for bytes in parts {
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x100000001b3);
         }
-    };
-    for (name, bytes) in assets {
-        eat(name.as_bytes());
-        eat(bytes);
     }
-    eat(syntax_css.as_bytes());
     format!("{:08x}", h as u32)
 }
 

@@ -625,7 +625,10 @@ fn theme_text_dates_and_html_lang_follow_the_language() {
     assert_eq!(texts(&post, "time"), ["2025년 6월 5일"]);
     assert_eq!(texts(&post, ".skip-link"), ["본문으로 건너뛰기"]);
     // The config overrides one string; the rest come from the Korean table.
-    assert_eq!(texts(&post, ".site-nav a"), ["카테고리", "꼬리표", "피드"]);
+    assert_eq!(
+        texts(&post, ".site-nav a"),
+        ["카테고리", "꼬리표", "검색", "피드"]
+    );
     assert_eq!(texts(&post, ".post-nav .label"), ["다음 글 →"]);
     // A post with its own `lang` gets it on <html>, with theme text and date to match.
     let ja = site.html("2025/06/06/nihongo/index.html");
@@ -659,7 +662,7 @@ fn a_language_without_a_table_falls_back_to_english_with_a_warning() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("wirebook.toml: language `fr`: 41 theme strings")
+        err.contains("wirebook.toml: language `fr`: 44 theme strings")
             && err.contains("\"Categories\""),
         "{err}"
     );

@@ -99,6 +99,18 @@ impl Served {
     }
 
     /// Subscribes to the live-reload stream; returns (event, data) pairs as they come.
+    /// Whether the served search index holds `term` (fetches the shard search.js would).
+    async fn indexed(&self, term: &str) -> bool {
+        let meta: serde_json::Value =
+            serde_json::from_str(&self.get("/search/meta.json").await.2).unwrap();
+        let buckets = meta["buckets"].as_u64().unwrap() as u32;
+        let key = wirebook::search::tokens::shard_key(term);
+        let b = wirebook::search::tokens::bucket(key, buckets);
+        let shard: serde_json::Value =
+            serde_json::from_str(&self.get(&format!("/search/index/{b}.json")).await.2).unwrap();
+        shard.get(term).is_some()
+    }
+
     async fn events(&self) -> mpsc::UnboundedReceiver<(String, String)> {
         let (tx, rx) = mpsc::unbounded_channel();
         let resp = reqwest::Client::new()
@@ -187,6 +199,11 @@ async fn editing_a_post_pushes_a_reload_and_serves_the_new_html() {
     wait_for(&mut rx, "reload").await;
     let (_, _, html) = s.get("/2025/01/01/first/").await;
     assert!(html.contains("Edited body."), "new HTML is served");
+    assert!(
+        s.indexed("edited").await,
+        "the search index has the new words"
+    );
+    assert!(!s.indexed("original").await, "and not the old ones");
     // The index lists the new title after a title change too.
     std::fs::write(
         s.root().join("posts/2025-01-02-second.md"),

@@ -19,6 +19,7 @@ const NOT_LAYOUTS: &[&str] = &[
     "taxonomy",
     "taxonomy_list",
     "404",
+    "search",
     "atom",
     "sitemap",
 ];

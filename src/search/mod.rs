@@ -1,0 +1,118 @@
+//! The search index, built with the site and read by `assets/search.js` in the browser: no
+//! server, no CDN, works offline and under a base path.
+//!
+//! Files (under `search/`):
+//! - `meta.json`: `{"v": version, "buckets": B, "docs": N}`, fetched first (revalidated);
+//! - `index/B.json`: one shard, `{"term": postings}` for the terms whose shard key hashes to B
+//!   (see `tokens.rs`). Postings are the ids of the posts holding the term, ascending, each
+//!   written as `(id − previous id) × 2 + in_title` (the first counts from −1);
+//! - `doc/ID.json`: `{"u": url, "t": title, "d": date, "x": text}` for the results list: the
+//!   passage shown, and the check that a candidate really contains the query.
+//!
+//! A query reads `meta.json`, one shard per query term and the documents it shows, so what it
+//! fetches does not grow with the site (numbers in BENCHMARKS.md).
+
+pub mod tokens;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::content::page::Page;
+use crate::render::views::Summary;
+
+/// About how large a shard should be, in bytes: a query reads a few of them.
+const SHARD_BYTES: usize = 12 * 1024;
+const MAX_BUCKETS: usize = 4096;
+/// Text kept per document for passages and the check, in characters.
+const DOC_TEXT_CHARS: usize = 20_000;
+
+/// What the index needs of one post.
+pub struct Doc<'a> {
+    pub page: &'a Page,
+    pub summary: Summary<'a>,
+}
+
+/// Every file of the index: (path under the output root, bytes).
+pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
+    // Terms of each post, in parallel: term → in the title (or tags, categories)?
+    let per_doc: Vec<HashMap<String, bool>> = docs
+        .par_iter()
+        .map(|d| {
+            let mut terms: HashMap<String, bool> = HashMap::new();
+            let mut heading = d.page.title.clone();
+            for t in d.page.tags.iter().chain(&d.page.categories) {
+                heading.push(' ');
+                heading.push_str(t);
+            }
+            tokens::terms(&heading, |t| {
+                terms.insert(t.to_string(), true);
+            });
+            tokens::terms(&d.page.rendered.plain, |t| {
+                terms.entry(t.to_string()).or_insert(false);
+            });
+            terms
+        })
+        .collect();
+    // term → (last id, postings)
+    let mut postings: HashMap<&str, (u64, Vec<u64>)> = HashMap::new();
+    for (id, terms) in per_doc.iter().enumerate() {
+        let id = id as u64;
+        for (term, &in_title) in terms {
+            let (last, list) = postings.entry(term).or_insert((u64::MAX, Vec::new()));
+            // The first gap counts from −1, so id 0 is written as 1 (×2).
+            let gap = id.wrapping_sub(*last);
+            *last = id;
+            list.push(gap * 2 + u64::from(in_title));
+        }
+    }
+    // Size the buckets so a shard holds about SHARD_BYTES.
+    let total: usize = postings
+        .iter()
+        .map(|(t, (_, p))| t.len() + 4 + p.len() * 3)
+        .sum();
+    let buckets = total.div_ceil(SHARD_BYTES).clamp(1, MAX_BUCKETS) as u32;
+    let mut shards: Vec<serde_json::Map<String, serde_json::Value>> =
+        vec![serde_json::Map::new(); buckets as usize];
+    let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().map(|(t, (_, p))| (t, p)).collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (term, list) in terms {
+        let b = tokens::bucket(tokens::shard_key(term), buckets) as usize;
+        shards[b].insert(term.to_string(), list.into());
+    }
+    let mut files: Vec<(String, Vec<u8>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, shard)| {
+            (
+                format!("search/index/{b}.json"),
+                serde_json::to_vec(&shard).expect("json"),
+            )
+        })
+        .collect();
+    files.par_extend(docs.par_iter().enumerate().map(|(id, d)| {
+        let text: String = d.page.rendered.plain.chars().take(DOC_TEXT_CHARS).collect();
+        let doc = json!({
+            "u": d.summary.url,
+            "t": d.page.title,
+            "d": d.summary.date_display,
+            "x": text,
+        });
+        (
+            format!("search/doc/{id}.json"),
+            serde_json::to_vec(&doc).expect("json"),
+        )
+    }));
+    let version = crate::site::content_version(
+        files
+            .iter()
+            .flat_map(|(name, bytes)| [name.as_bytes(), &bytes[..]]),
+    );
+    let meta = json!({"v": version, "buckets": buckets, "docs": docs.len()});
+    files.push((
+        "search/meta.json".into(),
+        serde_json::to_vec(&meta).expect("json"),
+    ));
+    files
+}
