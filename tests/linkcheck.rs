@@ -266,9 +266,12 @@ async fn the_published_site_has_no_broken_links_under_a_sub_path() {
         .filter(|e| e.file_type().is_file())
     {
         let rel = file.path().strip_prefix(&served).unwrap().to_string_lossy();
-        // The search index is fetched by search.js, not linked.
-        let search_data = rel.starts_with("search/") && rel.ends_with(".json");
-        if unlinked.contains(&rel.as_ref()) || search_data {
+        // Fetched by scripts, not linked: the search index (search.js), and the in-browser
+        // examples backend with its libraries (widgets.js).
+        let fetched = (rel.starts_with("search/") && rel.ends_with(".json"))
+            || rel == "assets/backend.js"
+            || rel.starts_with("assets/vendor/");
+        if unlinked.contains(&rel.as_ref()) || fetched {
             continue;
         }
         let url = format!("/repo/{}", rel.strip_suffix("index.html").unwrap_or(&rel));
