@@ -881,6 +881,61 @@ async fn the_in_browser_backend_keeps_the_servers_contract() -> Result<()> {
     .await
 }
 
+/// A static host answers `/api` and `/graphql` with its HTML 404 page. With the fallback
+/// turned off (`backend = "server"`), no widget may call that an answer: none reaches
+/// `connected`, and each says the answer was not the examples server's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_html_error_page_is_never_connected() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let fx = build_and_serve(
+        "",
+        &SiteOpts {
+            backend: Some("server"),
+            ..SiteOpts::default()
+        },
+    )
+    .await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        for kind in ["ajax", "graphql"] {
+            show(&c, kind).await?;
+            let state = wait_until(
+                &c,
+                &format!("the {kind} widget to settle"),
+                secs(15),
+                "const s = document.querySelector(arguments[0]).dataset.state; return s === 'connecting' || s === 'idle' ? null : s;",
+                vec![json!(demo(kind))],
+            )
+            .await?;
+            ensure!(state != json!("connected"), "{kind}: an HTML 404 page is not the examples server");
+            let notice = text_of(&c, &format!("{} .wb-notice", demo(kind))).await?;
+            ensure!(
+                notice.contains("not JSON") || notice.contains("isn't reachable"),
+                "{kind}: the notice should say what answered, got:\n{notice}"
+            );
+        }
+        // Asked again by hand, GraphQL gets the static host's 405 and 404 pages: still no
+        // comparison of two HTML pages presented as GraphQL and REST answers.
+        click(&c, &demo("graphql"), "Run query").await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let after = js(
+            &c,
+            "const f = document.querySelector(arguments[0]); return [f.dataset.state, f.querySelector('.wb-verdict').dataset.gqlBytes || ''];",
+            vec![json!(demo("graphql"))],
+        )
+        .await?;
+        ensure!(
+            after[0] != json!("connected") && after[1] == json!(""),
+            "graphql after Run query: {after}"
+        );
+        Ok(c)
+    })
+    .await
+}
+
 /// Without a server every widget says so plainly, with the command to start it,
 /// and the rest of the page (including snippets) keeps working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
