@@ -46,14 +46,10 @@ async fn main() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let opts = wirebook::serve::ServeOptions {
         root: root.clone(),
-        bind: [127, 0, 0, 1].into(),
         port: 0,
         drafts: true,
         examples: false,
-        open: false,
-        poll: false,
-        examples_db: None,
-        header_read_timeout: wirebook::serve::HEADER_READ_TIMEOUT,
+        ..Default::default()
     };
     let started = Instant::now();
     tokio::spawn(wirebook::serve::run_on(

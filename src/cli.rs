@@ -30,6 +30,16 @@ pub enum Command {
     Publish(PublishArgs),
     /// Write a CI workflow that builds and deploys the site: `wirebook init-ci github`.
     InitCi(InitCiArgs),
+    /// Print a shell completion script: `wirebook completions bash > ~/.local/share/bash-completion/completions/wirebook`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `wirebook man > ~/.local/share/man/man1/wirebook.1`.
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,7 +55,7 @@ pub struct PublishArgs {
     pub branch: String,
     /// Base URL of the published site [default: worked out from the remote, e.g.
     /// https://OWNER.github.io/REPO/, or https://DOMAIN/ with --cname].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, short, value_name = "URL")]
     pub base_url: Option<String>,
     /// Custom domain: writes a CNAME file and publishes under https://DOMAIN/.
     #[arg(long, value_name = "DOMAIN")]
@@ -72,6 +82,10 @@ pub struct InitCiArgs {
     /// Overwrite an existing workflow file.
     #[arg(long)]
     pub force: bool,
+    /// Install wirebook from this git repository (its newest commit) instead of the
+    /// crates.io release of the version running now.
+    #[arg(long, value_name = "URL")]
+    pub git: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,7 +97,7 @@ pub struct SiteArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override `base_url` from wirebook.toml, e.g. https://user.github.io/repo/
-    #[arg(long, value_name = "URL")]
+    #[arg(long, short, value_name = "URL")]
     pub base_url: Option<String>,
 }
 
@@ -92,7 +106,7 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Output directory [default: ROOT/public]. Replaced atomically when the build succeeds.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print only warnings and errors.
     #[arg(short, long)]
@@ -112,7 +126,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
     /// Open the site in your browser.
-    #[arg(long)]
+    #[arg(long, short = 'O')]
     pub open: bool,
     /// Include drafts and posts dated in the future.
     #[arg(long)]
@@ -126,6 +140,10 @@ pub struct ServeArgs {
     /// Poll for changes instead of using native file events (network drives, containers).
     #[arg(long)]
     pub poll: bool,
+    /// Serve the site under the path it will be published at, to preview a sub-path site:
+    /// `/notes/` or `https://alice.github.io/notes/` serves it at http://127.0.0.1:1111/notes/.
+    #[arg(long, short, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

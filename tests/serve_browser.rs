@@ -29,14 +29,9 @@ async fn serve(
     let base = format!("http://{}", listener.local_addr()?);
     let opts = wirebook::serve::ServeOptions {
         root: root.to_path_buf(),
-        bind: [127, 0, 0, 1].into(),
         port: 0,
-        drafts: false,
         examples,
-        open: false,
-        poll: false,
-        examples_db: None,
-        header_read_timeout: wirebook::serve::HEADER_READ_TIMEOUT,
+        ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(wirebook::serve::run_on(listener, opts, async {

@@ -29,7 +29,6 @@ pub mod config;
 pub mod error;
 pub mod graphql;
 mod layers;
-pub mod listen;
 pub mod posts;
 pub mod ratelimit;
 pub mod rest;
@@ -53,6 +52,8 @@ use tower::ServiceBuilder;
 pub use config::{Config, DbLocation, Limits, RateLimit};
 pub use error::AppError;
 pub use state::AppState;
+/// The accept loop, a crate of its own so `wirebook serve` has it without this crate.
+pub use wirebook_listen as listen;
 
 /// Every route with its middleware. No fallback is set, so an embedding
 /// server can `.merge()` this router and keep its own fallback.

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{InitCiArgs, PublishArgs};
-use wirebook::publish::{self, InitCiOptions, Outcome, PublishOptions};
+use wirebook::publish::{self, InitCiOptions, Install, Outcome, PublishOptions};
 
 pub fn run(args: PublishArgs) -> Result<()> {
     let opts = PublishOptions {
@@ -100,6 +100,7 @@ pub fn init_ci(args: InitCiArgs) -> Result<()> {
     let r = publish::init_github_ci(&InitCiOptions {
         root: args.root,
         force: args.force,
+        git: args.git,
     })?;
     println!(
         "wrote {}: pushes to {} build the site ({}) and deploy it with GitHub's Pages actions",
@@ -107,17 +108,16 @@ pub fn init_ci(args: InitCiArgs) -> Result<()> {
         r.branch,
         r.site_root
     );
-    if r.builds_from_source {
-        println!(
+    match &r.install {
+        Install::Release(version) => println!(
+            "the workflow installs wirebook {version} from crates.io (this version) and caches it"
+        ),
+        Install::Git(url) => println!(
+            "the workflow installs wirebook from {url} (its newest commit) and caches it per commit"
+        ),
+        Install::FromSource => println!(
             "this is wirebook's own repository, so the workflow builds wirebook from the checkout"
-        );
-    }
-    if r.needs_repository_url {
-        eprintln!(
-            "note: edit WIREBOOK_GIT in {} to the git URL wirebook is installed from; this \
-             build of wirebook does not know its own repository",
-            r.path.display()
-        );
+        ),
     }
     println!(
         "then, in the repository's Settings → Pages, set Source to \"GitHub Actions\"; commit \

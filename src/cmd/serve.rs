@@ -19,6 +19,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         poll: args.poll,
         examples_db: args.examples_db,
         header_read_timeout: serve::HEADER_READ_TIMEOUT,
+        base_url: args.base_url,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

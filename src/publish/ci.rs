@@ -14,16 +14,27 @@ use super::git::Git;
 /// Where the workflow goes, relative to the repository root.
 pub const WORKFLOW_PATH: &str = ".github/workflows/pages.yml";
 
-/// Used when this build of wirebook does not know its own repository (no `repository` in
-/// its Cargo.toml); the workflow then stops with a message asking for the real URL.
-pub const PLACEHOLDER_REPOSITORY: &str = "https://github.com/OWNER/wirebook";
-
 #[derive(Debug, Clone)]
 pub struct InitCiOptions {
     /// Site root; the workflow is written at the root of the git repository containing it.
     pub root: PathBuf,
     /// Overwrite an existing workflow.
     pub force: bool,
+    /// Install wirebook from this git repository (newest commit of its default branch)
+    /// instead of the crates.io release that matches the running wirebook.
+    pub git: Option<String>,
+}
+
+/// How the workflow gets its wirebook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Install {
+    /// `cargo install wirebook --version =VERSION` from crates.io: the version that wrote
+    /// the workflow, so the deploy builds the site exactly as `wirebook build` does here.
+    Release(String),
+    /// `cargo install --git URL`, at the newest commit, cached per commit (`--git`).
+    Git(String),
+    /// This is wirebook's own repository: build the checked-out wirebook.
+    FromSource,
 }
 
 #[derive(Debug)]
@@ -33,13 +44,7 @@ pub struct InitCiReport {
     pub branch: String,
     /// The site folder relative to the repository root (`.` for the root itself).
     pub site_root: String,
-    /// The repository is wirebook's own: the workflow builds wirebook from the checkout
-    /// (`cargo run`) instead of installing it.
-    pub builds_from_source: bool,
-    /// The git URL the workflow installs wirebook from; `None` when building from source.
-    pub install_from: Option<String>,
-    /// `install_from` is the placeholder `https://github.com/OWNER/wirebook` and must be edited.
-    pub needs_repository_url: bool,
+    pub install: Install,
 }
 
 /// Writes `.github/workflows/pages.yml`.
@@ -52,6 +57,9 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
             crate::config::CONFIG_FILE
         );
     }
+    if let Some(url) = &opts.git {
+        check_git_url(url)?;
+    }
     let git = Git::discover(root).ok();
     let toplevel = match &git {
         Some(g) => PathBuf::from(g.run(["rev-parse", "--show-toplevel"])?),
@@ -63,15 +71,11 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
         .flatten()
         .unwrap_or_else(|| "main".into());
     let site_root = relative(root, &toplevel)?;
-    let builds_from_source = is_wirebook_repo(&toplevel);
-    let repository = env!("CARGO_PKG_REPOSITORY");
-    let install_from = (!builds_from_source).then(|| {
-        if repository.is_empty() {
-            PLACEHOLDER_REPOSITORY.to_string()
-        } else {
-            repository.to_string()
-        }
-    });
+    let install = match &opts.git {
+        Some(url) => Install::Git(url.trim().to_string()),
+        None if is_wirebook_repo(&toplevel) => Install::FromSource,
+        None => Install::Release(env!("CARGO_PKG_VERSION").to_string()),
+    };
 
     let path = toplevel.join(WORKFLOW_PATH);
     if path.exists() && !opts.force {
@@ -80,7 +84,7 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
             path.display()
         );
     }
-    let text = workflow(&branch, &site_root, install_from.as_deref());
+    let text = workflow(&branch, &site_root, &install);
     let dir = path.parent().expect("the workflow path has a parent");
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
@@ -88,10 +92,17 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
         path,
         branch,
         site_root,
-        builds_from_source,
-        needs_repository_url: install_from.as_deref() == Some(PLACEHOLDER_REPOSITORY),
-        install_from,
+        install,
     })
+}
+
+/// `--git` must be something `cargo install --git` can fetch: one line, no spaces.
+fn check_git_url(url: &str) -> Result<()> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        bail!("--git: expected a git URL such as https://github.com/OWNER/wirebook, got {url:?}");
+    }
+    Ok(())
 }
 
 /// The site root relative to the repository root, with `/` separators.
@@ -127,28 +138,38 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).expect("a string serialises")
 }
 
-fn workflow(branch: &str, site_root: &str, install_from: Option<&str>) -> String {
+fn workflow(branch: &str, site_root: &str, install: &Install) -> String {
     let upload = if site_root == "." {
         "public".to_string()
     } else {
         format!("{site_root}/public")
     };
-    let (env, steps) = match install_from {
-        None => (String::new(), FROM_SOURCE_STEPS.to_string()),
-        Some(url) => (
+    let (env, steps) = match install {
+        Install::FromSource => (String::new(), FROM_SOURCE_STEPS),
+        Install::Release(version) => (
+            format!(
+                "  # The wirebook release that wrote this workflow, installed from crates.io without\n  \
+                 # the examples server (a static build does not need it) and cached between runs.\n  \
+                 # Raise it to upgrade; `wirebook init-ci github --git URL` installs from git instead.\n  \
+                 WIREBOOK_VERSION: {}\n",
+                quote(version)
+            ),
+            RELEASE_STEPS,
+        ),
+        Install::Git(url) => (
             format!(
                 "  # wirebook is installed from this git repository (the newest commit of its \
                  default\n  # branch, cached between runs).\n  WIREBOOK_GIT: {}\n",
                 quote(url)
             ),
-            INSTALL_STEPS.to_string(),
+            GIT_STEPS,
         ),
     };
     WORKFLOW
         .replace("@BRANCH@", &quote(branch))
         .replace("@SITE_ROOT@", &quote(site_root))
         .replace("@ENV@", &env)
-        .replace("@STEPS@", &steps)
+        .replace("@STEPS@", steps)
         .replace("@UPLOAD@", &quote(&upload))
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
 }
@@ -237,8 +258,25 @@ const FROM_SOURCE_STEPS: &str = r#"
           echo "WIREBOOK=$PWD/target/release/wirebook" >> "$GITHUB_ENV"
 "#;
 
-/// A site repository: install wirebook from its git repository, cached per commit.
-const INSTALL_STEPS: &str = r#"
+/// A site repository: install the pinned release from crates.io, cached per version.
+const RELEASE_STEPS: &str = r#"
+      - name: Cache wirebook
+        id: cache
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/wirebook
+          key: wirebook-${{ runner.os }}-${{ env.WIREBOOK_VERSION }}
+
+      - name: Install wirebook
+        if: steps.cache.outputs.cache-hit != 'true'
+        run: cargo install --locked --no-default-features wirebook --version "=$WIREBOOK_VERSION"
+
+      - name: Use the installed wirebook
+        run: echo "WIREBOOK=$HOME/.cargo/bin/wirebook" >> "$GITHUB_ENV"
+"#;
+
+/// `--git URL`: install wirebook from its git repository, cached per commit.
+const GIT_STEPS: &str = r#"
       - name: Find wirebook's newest commit
         id: wirebook
         run: |
@@ -261,7 +299,7 @@ const INSTALL_STEPS: &str = r#"
         if: steps.cache.outputs.cache-hit != 'true'
         env:
           REV: ${{ steps.wirebook.outputs.rev }}
-        run: cargo install --locked --git "$WIREBOOK_GIT" --rev "$REV" wirebook
+        run: cargo install --locked --no-default-features --git "$WIREBOOK_GIT" --rev "$REV" wirebook
 
       - name: Use the installed wirebook
         run: echo "WIREBOOK=$HOME/.cargo/bin/wirebook" >> "$GITHUB_ENV"
@@ -272,9 +310,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_variants_are_valid_yaml() {
-        for install in [None, Some(PLACEHOLDER_REPOSITORY)] {
-            let text = workflow("main", "site dir/\"x\"", install);
+    fn every_variant_is_valid_yaml() {
+        let installs = [
+            Install::FromSource,
+            Install::Release("1.2.3".into()),
+            Install::Git("https://example.org/wirebook.git".into()),
+        ];
+        for install in installs {
+            let text = workflow("main", "site dir/\"x\"", &install);
             let v: crate::yaml::Value = crate::yaml::from_str(&text).unwrap();
             assert_eq!(v["env"]["SITE_ROOT"].as_str(), Some("site dir/\"x\""));
             assert_eq!(v["on"]["push"]["branches"][0].as_str(), Some("main"));
@@ -287,7 +330,22 @@ mod tests {
                     .as_str(),
                 Some("site dir/\"x\"/public")
             );
-            assert_eq!(v["env"]["WIREBOOK_GIT"].as_str(), install, "{text}");
+            let (version, git) = match &install {
+                Install::FromSource => (None, None),
+                Install::Release(v) => (Some(v.as_str()), None),
+                Install::Git(u) => (None, Some(u.as_str())),
+            };
+            assert_eq!(v["env"]["WIREBOOK_VERSION"].as_str(), version, "{text}");
+            assert_eq!(v["env"]["WIREBOOK_GIT"].as_str(), git, "{text}");
         }
+    }
+
+    #[test]
+    fn a_bad_git_url_names_the_flag() {
+        for bad in ["", "  ", "https://a b", "x\ny"] {
+            let err = check_git_url(bad).unwrap_err().to_string();
+            assert!(err.starts_with("--git: "), "{err}");
+        }
+        check_git_url("git@github.com:alice/wirebook.git").unwrap();
     }
 }

@@ -4,6 +4,7 @@
 //! Three parts, one file each: [`server`] (HTTP), [`watch`] (file events → change kinds),
 //! [`livereload`] (the browser push channel and the script injected into pages).
 
+pub mod endpoints;
 pub mod livereload;
 pub mod server;
 pub mod watch;
@@ -19,6 +20,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::site::{BuildOptions, Site};
+use endpoints::Endpoints;
 use livereload::{Event, Reloader};
 use watch::ChangeKind;
 
@@ -39,6 +41,43 @@ pub struct ServeOptions {
     /// How long a connection may take to send a request's headers, or stay idle between
     /// requests, before it is closed (slowloris); [`HEADER_READ_TIMEOUT`] by default.
     pub header_read_timeout: std::time::Duration,
+    /// Serve the site under this path, as it will be published: `/notes/`, or a whole URL
+    /// such as `https://alice.github.io/notes/` (only its path is used). Default: the root.
+    pub base_url: Option<String>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            bind: [127, 0, 0, 1].into(),
+            port: 1111,
+            drafts: false,
+            examples: true,
+            open: false,
+            poll: false,
+            examples_db: None,
+            base_url: None,
+            header_read_timeout: HEADER_READ_TIMEOUT,
+        }
+    }
+}
+
+/// The path part of `serve --base-url` (`/notes`, no trailing slash; empty for the root).
+pub fn base_path(base_url: &str) -> Result<String> {
+    let url = base_url.trim();
+    let path = if url.starts_with('/') {
+        url.to_string()
+    } else {
+        crate::config::BaseUrl::parse(url)
+            .map_err(|e| anyhow::anyhow!("--base-url: {e}, or a path such as /notes/"))?
+            .path
+    };
+    let path = path.trim_end_matches('/');
+    if path.contains(['?', '#', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
+        anyhow::bail!("--base-url: expected a plain path such as /notes/, got {base_url:?}");
+    }
+    Ok(path.to_string())
 }
 
 /// The examples server's own default, for the same listener.
@@ -60,6 +99,8 @@ pub struct SiteState {
     pub reloader: Reloader,
     /// The examples server is mounted on this origin (demo pages use it).
     pub examples_here: bool,
+    /// Where the site lives on this server (`/notes`, or empty for the root).
+    pub base_path: String,
 }
 
 /// Renders the whole site into memory.
@@ -107,18 +148,25 @@ pub async fn run_on(
     } else {
         addr
     };
+    let base_path = match &opts.base_url {
+        Some(url) => base_path(url)?,
+        None => String::new(),
+    };
+    let site_url = format!("http://{host}{base_path}/");
     let build_opts = BuildOptions {
         root: opts.root.clone(),
-        base_url: Some(format!("http://{host}/")),
+        base_url: Some(site_url.clone()),
         drafts: opts.drafts,
         quiet: true,
         out: None,
     };
 
+    // A build without the `examples` feature has no endpoints to mount: its pages use the
+    // in-browser backend, as a published copy would.
+    let examples_here = opts.examples && endpoints::AVAILABLE;
     let t = Instant::now();
     let first = {
         let build_opts = build_opts.clone();
-        let examples_here = opts.examples;
         tokio::task::spawn_blocking(move || render_to_memory(&build_opts, examples_here)).await?
     };
     let state = Arc::new(SiteState {
@@ -128,7 +176,8 @@ pub async fn run_on(
         files: RwLock::new(Arc::new(Files::new())),
         error: RwLock::new(None),
         reloader: Reloader::new(),
-        examples_here: opts.examples,
+        examples_here,
+        base_path,
     });
     match first {
         Ok((site, files)) => {
@@ -152,18 +201,8 @@ pub async fn run_on(
         }
     }
 
-    let examples = if opts.examples {
-        let mut config = examples_server::Config::in_memory();
-        if let Some(db) = &opts.examples_db {
-            config.db = examples_server::DbLocation::File(db.clone());
-        }
-        config.news_interval = std::time::Duration::from_secs(15);
-        config.limits.header_read_timeout = opts.header_read_timeout;
-        Some(
-            examples_server::AppState::new(&config)
-                .await
-                .context("cannot start the examples server")?,
-        )
+    let examples = if examples_here {
+        Some(Endpoints::start(&opts).await?)
     } else {
         None
     };
@@ -172,18 +211,20 @@ pub async fn run_on(
     let _watcher = watch::start(&opts.root, opts.poll, changes_tx)?;
     tokio::spawn(rebuild_loop(state.clone(), build_opts, changes_rx));
 
-    println!(
-        "wirebook is serving {} at http://{host}/",
-        opts.root.display()
-    );
+    println!("wirebook is serving {} at {site_url}", opts.root.display());
     if examples.is_some() {
         println!("  live endpoints: /api/posts  /ws/chat  /sse/news  /graphql  (same origin)");
+    } else if opts.examples {
+        println!(
+            "  no live endpoints in this build (wirebook was installed without the `examples` \
+             feature); demos run against their in-browser backend"
+        );
     } else {
         println!("  examples server: off (--no-examples)");
     }
     println!("  watching posts/ (or _posts/), templates/, static/ and the config; Ctrl-C to stop");
     if opts.open {
-        open_browser(&format!("http://{host}/"));
+        open_browser(&site_url);
     }
     server::serve(
         listener,

@@ -14,19 +14,19 @@ use axum::Router;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
-use super::{livereload, Files, SiteState};
+use super::{endpoints::Endpoints, livereload, Files, SiteState};
 
 /// Development caching: the browser may keep a copy but must revalidate every time, so a
 /// rebuilt page is never served stale.
 const CACHE_CONTROL: &str = "no-cache";
 
-pub fn router(state: Arc<SiteState>, examples: Option<examples_server::AppState>) -> Router {
+pub fn router(state: Arc<SiteState>, examples: Option<Endpoints>) -> Router {
     let site = Router::new()
         .route(livereload::PATH, get(livereload::handler))
         .fallback(site_handler)
         .with_state(state);
     match examples {
-        Some(ex) => examples_server::app(ex).merge(site),
+        Some(ex) => ex.mount(site),
         None => site,
     }
 }
@@ -34,7 +34,7 @@ pub fn router(state: Arc<SiteState>, examples: Option<examples_server::AppState>
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<SiteState>,
-    examples: Option<examples_server::AppState>,
+    examples: Option<Endpoints>,
     header_read_timeout: std::time::Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
@@ -53,10 +53,9 @@ pub async fn serve(
         }
     };
     // The examples server's accept loop: half-sent requests time out here too.
-    examples_server::listen::serve(listener, app, header_read_timeout, graceful).await;
+    wirebook_listen::serve(listener, app, header_read_timeout, graceful).await;
     if let Some(ex) = examples {
-        ex.tasks().close();
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), ex.tasks().wait()).await;
+        ex.wait().await;
     }
     Ok(())
 }
@@ -98,18 +97,60 @@ fn clean_path(raw: &str) -> Option<String> {
     (!bad).then(|| decoded.into_owned())
 }
 
-async fn site_handler(State(state): State<Arc<SiteState>>, req: Request) -> Response {
+/// Where a request path falls relative to the site's base path (`serve --base-url`).
+#[derive(Debug, PartialEq, Eq)]
+enum UnderBase {
+    /// The path inside the site (`/notes/a/` → `/a/`).
+    Inside(String),
+    /// `/` or `/notes`: send the browser to the site's front page.
+    ToFront,
+    Outside,
+}
+
+fn under_base(base: &str, path: &str) -> UnderBase {
+    if base.is_empty() {
+        return UnderBase::Inside(path.to_string());
+    }
+    match path.strip_prefix(base) {
+        Some(rest) if rest.starts_with('/') => UnderBase::Inside(rest.to_string()),
+        Some("") => UnderBase::ToFront,
+        _ if path == "/" => UnderBase::ToFront,
+        _ => UnderBase::Outside,
+    }
+}
+
+async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> Response {
     let raw = req.uri().path().to_string();
     let Some(path) = clean_path(&raw) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
     let files = state.files.read().expect("files lock").clone();
+    let path = match under_base(&state.base_path, &path) {
+        UnderBase::Inside(p) => p,
+        UnderBase::ToFront => {
+            let front = crate::slug::encode_path(&format!("{}/", state.base_path));
+            return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, front)]).into_response();
+        }
+        UnderBase::Outside => return not_found(&files),
+    };
+    if !state.base_path.is_empty() {
+        // ServeDir below reads the request's own URI: give it the path inside the site.
+        let mut uri = crate::slug::encode_path(&path);
+        if let Some(q) = req.uri().query() {
+            uri = format!("{uri}?{q}");
+        }
+        match uri.parse() {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return (StatusCode::BAD_REQUEST, "bad path").into_response(),
+        }
+    }
     match lookup(&files, &path) {
         Lookup::Found(key) => return file_response(StatusCode::OK, &key, &files[&key]),
         Lookup::Redirect(to) => {
+            let to = crate::slug::encode_path(&format!("{}{to}", state.base_path));
             let location = match req.uri().query() {
-                Some(q) => format!("{}?{q}", crate::slug::encode_path(&to)),
-                None => crate::slug::encode_path(&to),
+                Some(q) => format!("{to}?{q}"),
+                None => to,
             };
             return (
                 StatusCode::PERMANENT_REDIRECT,
@@ -135,6 +176,10 @@ async fn site_handler(State(state): State<Arc<SiteState>>, req: Request) -> Resp
             return resp;
         }
     }
+    not_found(&files)
+}
+
+fn not_found(files: &Files) -> Response {
     match files.get("/404.html") {
         Some(page) => file_response(StatusCode::NOT_FOUND, "/404.html", page),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
@@ -188,6 +233,18 @@ mod tests {
             clean_path("/tags/%EC%84%B1%EB%8A%A5/").as_deref(),
             Some("/tags/성능/")
         );
+    }
+
+    #[test]
+    fn base_path_prefix() {
+        use UnderBase::*;
+        assert_eq!(under_base("", "/a/"), Inside("/a/".into()));
+        assert_eq!(under_base("/notes", "/notes/a/"), Inside("/a/".into()));
+        assert_eq!(under_base("/notes", "/notes/"), Inside("/".into()));
+        assert_eq!(under_base("/notes", "/notes"), ToFront);
+        assert_eq!(under_base("/notes", "/"), ToFront);
+        assert_eq!(under_base("/notes", "/notesx/"), Outside);
+        assert_eq!(under_base("/notes", "/a/"), Outside);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The HTTP/1.1 accept loop for the examples server and `wirebook serve`.
+//! The HTTP/1.1 accept loop for the examples server and `wirebook serve` (both with and
+//! without the examples server built in).
 //!
 //! `axum::serve` sets no timer on hyper, so a client that sends half a request line and
 //! then nothing holds its socket forever, and a few thousand of them starve the server
