@@ -199,11 +199,19 @@ fn dry_run_reports_and_changes_nothing() {
         "base URL:  https://alice.github.io/notes/",
         "remote:    origin",
         "branch:    gh-pages",
-        "3 posts; 25 added, 0 changed, 0 removed",
         "nothing was committed or pushed",
     ] {
         assert!(out.contains(want), "{want:?} missing from:\n{out}");
     }
+    // A new branch: every file of the site is an addition (the theme decides how many).
+    let files: usize = out
+        .split("files:")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no file count in:\n{out}"));
+    let want = format!("3 posts; {files} added, 0 changed, 0 removed");
+    assert!(out.contains(&want), "{want:?} missing from:\n{out}");
     assert_eq!(repo.remote_git(&["branch", "--list"]), "");
     assert!(repo
         .git_output(&repo.work(), &["rev-parse", "--verify", "-q", "gh-pages"])
