@@ -34,6 +34,7 @@ fn per_page(c: &mut Criterion) {
             styles: &styles,
             messages: &messages,
             lang: "ko",
+            excerpt_separator: "",
         };
         group.bench_function(name, |b| {
             b.iter(|| markdown::render(std::hint::black_box(&text), &ctx).unwrap())

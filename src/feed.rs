@@ -1,4 +1,5 @@
-//! Derived files that are not pages: `atom.xml`, `sitemap.xml` and `robots.txt`.
+//! Derived files that are not pages: `atom.xml`, `sitemap.xml`, `robots.txt` and the
+//! redirect pages of `redirect_from`.
 
 use serde::Serialize;
 
@@ -49,5 +50,14 @@ pub fn robots_txt(base: &BaseUrl) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         base.absolute("/sitemap.xml")
+    )
+}
+
+/// A page that sends readers (and search engines, by its canonical link) from an old URL to
+/// `to`, as jekyll-redirect-from writes it, without JavaScript.
+pub fn redirect_html(to: &str) -> String {
+    let to = crate::highlight::attr(to);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n<h1>Redirecting…</h1>\n<a href=\"{to}\">Click here if you are not redirected.</a>\n</html>\n"
     )
 }

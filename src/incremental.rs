@@ -47,7 +47,14 @@ impl Site {
                     if !self.include_drafts && !page.is_published(now) {
                         continue;
                     }
-                    match render_markdown(&mut page, &self.base, &self.styles, &self.messages) {
+                    match render_markdown(
+                        &mut page,
+                        &self.config,
+                        &self.base,
+                        &self.styles,
+                        &self.messages,
+                        &self.links,
+                    ) {
                         Ok(w) => warnings.extend(w),
                         Err(p) => problems.extend(p),
                     }

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod incremental;
 pub mod jekyll;
 pub mod markdown;
+pub mod math;
 pub mod output;
 pub mod publish;
 pub mod reading;

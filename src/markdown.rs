@@ -15,6 +15,8 @@ use crate::cjk_emphasis;
 use crate::diagnostics::Problem;
 use crate::highlight::{self, attr, FenceOptions};
 use crate::i18n::Messages;
+use crate::jekyll::kramdown;
+use crate::math;
 use crate::reading::Counts;
 use crate::slug::{heading_id, IdSet};
 use crate::summary::Collector;
@@ -39,6 +41,8 @@ pub struct Context<'a> {
     /// Theme text (alert titles, anchor labels) in the page's language `lang`.
     pub messages: &'a Messages,
     pub lang: &'a str,
+    /// Where the excerpt ends (`<!--more-->`); empty: no excerpt.
+    pub excerpt_separator: &'a str,
 }
 
 #[derive(Debug, Default)]
@@ -68,6 +72,7 @@ fn options() -> Options {
         | Options::ENABLE_GFM
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_MATH
 }
 
 /// Maps byte offsets in the body to file lines.
@@ -90,11 +95,21 @@ impl Lines {
 
 pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     let body = tidy_loose_bold_headings(body);
+    // kramdown's attribute lists and `{:toc}` become HTML comments, placed after rendering.
+    let body = match kramdown::prepare(&body) {
+        Cow::Borrowed(_) => body,
+        Cow::Owned(text) => Cow::Owned(text),
+    };
     // Marks for CJK-friendly emphasis; `strip` removes them from every event below.
     let body = match cjk_emphasis::prepare(&body) {
         Cow::Borrowed(_) => body,
         Cow::Owned(marked) => Cow::Owned(marked),
     };
+    // Jekyll's `excerpt_separator`: the excerpt is the text before it.
+    let excerpt_end = (!ctx.excerpt_separator.is_empty())
+        .then(|| body.find(ctx.excerpt_separator))
+        .flatten();
+    let mut excerpt = excerpt_end.map(|_| Collector::default());
     let lines = Lines::new(&body, ctx.body_line);
     let mut out = Output::default();
     let mut errors = Vec::new();
@@ -109,6 +124,9 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
     let t = |key: &str| ctx.messages.text(ctx.lang, key, None, &[]);
     while let Some((event, range)) = parser.next() {
         text.event(&event);
+        if let Some(e) = excerpt.as_mut().filter(|_| excerpt_end > Some(range.start)) {
+            e.event(&event);
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -240,6 +258,21 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 out.counts.add(t);
                 events.push(event);
             }
+            Event::InlineMath(ref tex) | Event::DisplayMath(ref tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                match math::to_mathml(tex, display) {
+                    Ok(html) => events.push(Event::Html(html.into())),
+                    Err(e) => {
+                        let line = lines.line_of(range.start);
+                        out.warnings.push(Problem::at(
+                            ctx.source,
+                            line,
+                            format!("formula `{tex}` cannot be read ({e}): shown as code"),
+                        ));
+                        events.push(Event::Code(tex.clone()));
+                    }
+                }
+            }
             other => events.push(other),
         }
     }
@@ -247,8 +280,10 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
         return Err(errors);
     }
     (out.summary, out.plain) = text.finish();
+    out.excerpt = excerpt.map(|e| e.finish().1).filter(|e| !e.is_empty());
     out.html.reserve(body.len() * 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html = kramdown::apply(&out.html, &out.toc);
     Ok(out)
 }
 
@@ -311,9 +346,19 @@ fn local_link<'a>(
     links: &mut Vec<(usize, String)>,
 ) -> CowStr<'a> {
     if dest.starts_with('/') && !dest.starts_with("//") {
+        // Jekyll posts write the base path themselves (`{{ site.baseurl }}/x/`,
+        // `{% post_url %}`); such a link is not prefixed twice.
+        let base = ctx.base_path;
+        if let Some(rest) = dest
+            .strip_prefix(base)
+            .filter(|r| !base.is_empty() && r.starts_with('/'))
+        {
+            links.push((lines.line_of(offset), rest.to_string()));
+            return dest;
+        }
         links.push((lines.line_of(offset), dest.to_string()));
-        if !ctx.base_path.is_empty() {
-            return format!("{}{}", ctx.base_path, dest).into();
+        if !base.is_empty() {
+            return format!("{base}{dest}").into();
         }
     }
     dest
@@ -403,6 +448,7 @@ mod tests {
                 styles: styles(),
                 messages: messages(),
                 lang: "en",
+                excerpt_separator: "<!--more-->",
             },
         )
         .unwrap()
@@ -423,6 +469,30 @@ mod tests {
             "{}",
             o.html
         );
+    }
+
+    #[test]
+    fn math_becomes_mathml_and_a_bad_formula_is_code_with_a_warning() {
+        let o = md("Energy $E = mc^2$.\n\n$$\n\\sum_{i=1}^{n} i\n$$\n\nBad $\\frac{1}$ here.\n");
+        assert_eq!(o.html.matches("<math").count(), 2, "{}", o.html);
+        assert!(o.html.contains("<code>\\frac{1}</code>"), "{}", o.html);
+        assert_eq!(o.warnings.len(), 1);
+        assert_eq!(o.warnings[0].line, Some(16));
+    }
+
+    #[test]
+    fn excerpt_ends_at_the_separator() {
+        let o = md("First **part**.\n\n<!--more-->\n\nSecond.\n");
+        assert_eq!(o.excerpt.as_deref(), Some("First part."));
+        assert!(md("No separator.\n").excerpt.is_none());
+    }
+
+    #[test]
+    fn links_with_the_base_path_already_are_not_prefixed_twice() {
+        let o = md("[a](/repo/x/) [b](/repository/)\n");
+        assert!(o.html.contains("href=\"/repo/x/\""), "{}", o.html);
+        assert!(o.html.contains("href=\"/repo/repository/\""), "{}", o.html);
+        assert_eq!(o.links[0].1, "/x/");
     }
 
     #[test]
@@ -467,6 +537,7 @@ mod tests {
                 styles: styles(),
                 messages: messages(),
                 lang: "en",
+                excerpt_separator: "<!--more-->",
             },
         )
         .unwrap_err();

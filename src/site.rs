@@ -19,6 +19,7 @@ use crate::diagnostics::{Problem, Problems};
 use crate::feed;
 use crate::highlight;
 use crate::i18n::Messages;
+use crate::jekyll::liquid;
 use crate::markdown;
 use crate::output::{self, Staging};
 use crate::render::views::{pager_path, PageView, Paginator, SiteView, Summary};
@@ -64,6 +65,8 @@ pub struct Site {
     /// Theme text in every language, with the config's overrides.
     pub messages: Arc<Messages>,
     pub(crate) styles: highlight::Styles,
+    /// Post URLs for Liquid's `{% post_url %}` and `{% link %}`.
+    pub(crate) links: liquid::Links,
     asset_version: String,
     pub(crate) include_drafts: bool,
     /// Theme assets (`/assets/…`), with the site's `templates/static/` overrides.
@@ -104,12 +107,13 @@ impl Site {
             mut problems,
         } = Library::load(root, &config, opts.drafts);
         tracing::debug!("loaded {} posts in {:?}", library.pages.len(), t.elapsed());
+        let links = liquid::Links::new(library.pages.iter());
 
         let t = Instant::now();
         let rendered: Vec<Result<Vec<Problem>, Vec<Problem>>> = library
             .pages
             .par_iter_mut()
-            .map(|p| render_markdown(p, &base, &styles, &messages))
+            .map(|p| render_markdown(p, &config, &base, &styles, &messages, &links))
             .collect();
         for r in rendered {
             match r {
@@ -148,6 +152,7 @@ impl Site {
             warnings,
             messages,
             styles,
+            links,
             asset_version,
             include_drafts: opts.drafts,
             assets,
@@ -179,6 +184,7 @@ impl Site {
         }
         for (path, what) in [
             ("/atom.xml", "the Atom feed"),
+            ("/feed.xml", "the Atom feed at jekyll-feed's path"),
             ("/sitemap.xml", "the sitemap"),
             ("/robots.txt", "robots.txt"),
             ("/404.html", "the 404 page"),
@@ -193,7 +199,32 @@ impl Site {
                 .iter()
                 .map(|(n, _)| (format!("/assets/{n}"), "a theme asset".to_string())),
         );
+        out.extend(
+            self.redirects()
+                .into_iter()
+                .map(|(from, page)| (from, format!("a redirect to {}", page.source.display()))),
+        );
         out
+    }
+
+    /// jekyll-redirect-from's old URLs (`redirect_from`), each with the post it leads to.
+    /// An old URL that would leave the output folder is skipped.
+    pub fn redirects(&self) -> Vec<(String, &Page)> {
+        self.library
+            .pages
+            .iter()
+            .flat_map(|p| {
+                p.redirect_from.iter().filter_map(move |from| {
+                    let from = crate::content::page::contain_url_path(&format!("/{from}")).ok()?;
+                    let from = if from.ends_with('/') || from.ends_with(".html") {
+                        from
+                    } else {
+                        format!("{from}/")
+                    };
+                    Some((from, p))
+                })
+            })
+            .collect()
     }
 
     /// Posts whose URL is also a page the site generates (`permalink: /tags/`), which would
@@ -248,7 +279,15 @@ impl Site {
         }
         sink("assets/syntax.css", self.styles.css.as_bytes())?;
         sink("robots.txt", feed::robots_txt(&self.base).as_bytes())?;
-        Ok(jobs.len() + 1)
+        let redirects = self.redirects();
+        for (from, page) in &redirects {
+            let to = encode_path(&self.base.absolute(&page.path));
+            sink(
+                &crate::content::page::output_file_for(from),
+                feed::redirect_html(&to).as_bytes(),
+            )?;
+        }
+        Ok(jobs.len() + 1 + redirects.len())
     }
 
     /// Every file of the site.
@@ -381,16 +420,21 @@ impl Site {
                     .pages
                     .iter()
                     .take(self.config.feed_limit)
-                    .map(|p| json!({"summary": Summary::new(p, &self.base, &self.config, &self.messages), "content": p.rendered.html}))
+                    .map(|p| {
+                        json!({
+                            "summary": Summary::new(p, &self.base, &self.config, &self.messages),
+                            "content": p.rendered.html,
+                            "updated": p.updated.unwrap_or(p.date).to_rfc3339(),
+                        })
+                    })
                     .collect();
                 ctx.insert("entries", &entries);
                 ctx.insert(
                     "updated",
-                    &self
-                        .library
-                        .pages
-                        .first()
-                        .map_or_else(|| chrono::Utc::now().to_rfc3339(), |p| p.date.to_rfc3339()),
+                    &self.library.pages.first().map_or_else(
+                        || chrono::Utc::now().to_rfc3339(),
+                        |p| p.updated.unwrap_or(p.date).to_rfc3339(),
+                    ),
                 );
                 ctx.insert("feed_url", &encode_path(&self.base.absolute("/atom.xml")));
                 ("atom.xml".into(), "/atom.xml".into())
@@ -422,6 +466,10 @@ impl Site {
                 ),
                 _ => format!("rendering {path} with template `{template}`"),
             })?;
+        if *job == Job::Feed {
+            // jekyll-feed's path, so subscribers of a moved Jekyll blog keep their feed.
+            sink("feed.xml", html.as_bytes())?;
+        }
         sink(
             &crate::content::page::output_file_for(&path),
             html.as_bytes(),
@@ -513,10 +561,29 @@ pub enum Job {
 /// Markdown → HTML for one page, in place. Returns its warnings, or its problems.
 pub fn render_markdown(
     page: &mut Page,
+    config: &SiteConfig,
     base: &BaseUrl,
     styles: &highlight::Styles,
     messages: &Messages,
+    links: &liquid::Links,
 ) -> Result<Vec<Problem>, Vec<Problem>> {
+    let mut warnings = Vec::new();
+    if crate::jekyll::is_jekyll_source(&page.source) {
+        let env = liquid::Env {
+            base,
+            site_title: &config.title,
+            site_description: &config.description,
+            page_title: &page.title,
+            links,
+        };
+        let (body, problems) = liquid::render(&page.body, &env);
+        warnings.extend(
+            problems
+                .into_iter()
+                .map(|(line, m)| Problem::at(&page.source, page.body_line + line, m)),
+        );
+        page.body = body;
+    }
     let ctx = markdown::Context {
         base_path: &base.path,
         source: &page.source,
@@ -524,6 +591,7 @@ pub fn render_markdown(
         styles,
         messages,
         lang: page.lang.as_deref().unwrap_or(messages.site_language()),
+        excerpt_separator: &config.excerpt_separator,
     };
     let out = markdown::render(&page.body, &ctx)?;
     page.body = String::new();
@@ -538,7 +606,8 @@ pub fn render_markdown(
         has_widgets: out.has_widgets,
         links: out.links,
     };
-    Ok(out.warnings)
+    warnings.extend(out.warnings);
+    Ok(warnings)
 }
 
 fn asset_version(assets: &[(String, std::borrow::Cow<'static, [u8]>)], syntax_css: &str) -> String {

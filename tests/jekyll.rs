@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{stderr, TestSite};
+use scraper::Html;
+use support::{attrs, sel, stderr, texts, TestSite};
 
 fn decode(url: &str) -> String {
     percent_encoding::percent_decode_str(url)
@@ -105,4 +106,143 @@ fn every_post_is_at_the_url_jekyll_gives_it() {
             "wirebook: {file}"
         );
     }
+}
+
+const CHAP10: &str = "backend/api/2025/06/10/chap10.html";
+
+/// Text outside `<pre>` and `<code>` in the post body.
+fn prose(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let content = doc
+        .select(&sel(".post-content"))
+        .next()
+        .expect(".post-content");
+    content
+        .descendants()
+        .filter_map(|n| n.value().as_text().map(|t| (n, t)))
+        .filter(|(n, _)| {
+            !n.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "pre" | "code"))
+            })
+        })
+        .map(|(_, t)| t.to_string())
+        .collect()
+}
+
+#[test]
+fn posts_show_no_markdown_kramdown_or_liquid_syntax() {
+    let site = TestSite::fixture("jekyll");
+    site.build(&[]);
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(site.root().join("public")) {
+        let entry = entry.unwrap();
+        let html = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if !html.contains("class=\"post-content\"") {
+            continue;
+        }
+        checked += 1;
+        let text = prose(&html);
+        for syntax in ["**", "{:", "{%", "{{", "$$"] {
+            assert!(
+                !text.contains(syntax),
+                "{}: {syntax} in {text}",
+                entry.path().display()
+            );
+        }
+    }
+    assert_eq!(checked, 6);
+
+    let doc = site.html(CHAP10);
+    assert_eq!(
+        texts(&doc, ".post-content p strong"),
+        ["SSE(Server-Sent Events)", "WebSocket", "“양방향”"]
+    );
+    assert_eq!(doc.select(&sel(".post-content math")).count(), 2);
+    assert_eq!(attrs(&doc, ".post-content img.center", "width"), ["40%"]);
+    assert_eq!(
+        texts(&doc, "p#important.notice--info"),
+        ["중요한 문단입니다."]
+    );
+    assert_eq!(
+        doc.select(&sel(".post-content nav.toc-inline li")).count(),
+        3
+    );
+    assert_eq!(doc.select(&sel("pre.linenos[data-lang=rust]")).count(), 1);
+    assert_eq!(
+        attrs(&doc, ".post-content p > a", "href")[..2],
+        [
+            "/blog/%EB%84%A4%ED%8A%B8%EC%9B%8C%ED%81%AC/2024/03/01/%EC%9B%B9%EC%86%8C%EC%BC%93-%EC%9E%85%EB%AC%B8.html",
+            "/blog/2024/02/29/Rust-(2024)-edition.html"
+        ]
+    );
+    // header.teaser is the social image.
+    assert_eq!(
+        attrs(&doc, "meta[property='og:image']", "content"),
+        ["https://devchanny.github.io/blog/assets/img/intro10.png"]
+    );
+}
+
+#[test]
+fn excerpt_feeds_redirects_and_drafts() {
+    let site = TestSite::fixture("jekyll");
+    site.build(&[]);
+    // `<!--more-->` (the site's excerpt_separator) ends the excerpt shown in lists.
+    let index = site.read("index.html");
+    assert!(index.contains("웹소켓의 첫 문단입니다."), "{index}");
+    assert!(!index.contains("두 번째 문단은"), "{index}");
+    // jekyll-feed's path, and last_modified_at as the entry's update time.
+    let feed = site.read("feed.xml");
+    assert_eq!(feed, site.read("atom.xml"));
+    assert!(
+        feed.contains("<updated>2025-07-01T10:00:00+09:00</updated>"),
+        "{feed}"
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("2025-07-01T10:00:00+09:00"), "{sitemap}");
+    // redirect_from
+    let redirect = site.read("rust-2024/index.html");
+    assert!(
+        redirect
+            .contains("url=https://devchanny.github.io/blog/2024/02/29/Rust-(2024)-edition.html"),
+        "{redirect}"
+    );
+    // published: false stays out; _drafts/ only with --drafts.
+    assert!(!site.exists("2024/04/01/hidden.html"));
+    assert!(!index.contains("다음 글 아이디어"));
+    site.build(&["--drafts"]);
+    assert!(site.read("index.html").contains("다음 글 아이디어"));
+}
+
+#[test]
+fn unknown_liquid_is_a_warning_and_broken_yaml_the_only_error() {
+    let site = TestSite::fixture("jekyll");
+    site.write(
+        "_posts/2025-07-01-include.md",
+        "---\ntitle: inc\n---\n\nText.\n\n{% include note.html %}\n",
+    );
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "_posts/2025-07-01-include.md:7: unsupported Liquid tag `{% include note.html %}`"
+        ),
+        "{err}"
+    );
+    assert!(site
+        .read("2025/07/01/include.html")
+        .contains("{% include note.html %}"));
+
+    site.write(
+        "_posts/2025-07-02-broken.md",
+        "---\ntitle: broken\ntags: [a, b\n---\n\nText.\n",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let problems: Vec<&str> = err.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(problems.len(), 2, "{err}"); // the problem, and the "1 problem found" line
+    assert!(err.contains("_posts/2025-07-02-broken.md:4"), "{err}");
+    assert!(err.contains("1 problem found"), "{err}");
 }

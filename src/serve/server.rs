@@ -189,7 +189,7 @@ fn not_found(files: &Files) -> Response {
 fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>) -> Response {
     let mime = mime_guess::from_path(key).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
-    let content_type = if key.ends_with("/atom.xml") {
+    let content_type = if key.ends_with("/atom.xml") || key.ends_with("/feed.xml") {
         // What feed readers and browsers expect for Atom (mime_guess says text/xml).
         "application/atom+xml; charset=utf-8".to_string()
     } else if mime.type_() == "text"
