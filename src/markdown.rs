@@ -148,7 +148,10 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 out.counts.add(&heading);
                 text.heading(&heading);
                 let id = ids.unique(id.map_or_else(|| heading_id(&heading), |i| i.to_string()));
-                if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                // A heading with no text (only an image, say) would be a nameless link.
+                if matches!(level, HeadingLevel::H2 | HeadingLevel::H3)
+                    && !heading.trim().is_empty()
+                {
                     out.toc.push(TocEntry {
                         level: level as u8,
                         id: id.clone(),

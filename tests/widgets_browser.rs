@@ -1221,7 +1221,7 @@ async fn widgets_speak_the_page_s_language() -> Result<()> {
             vec![json!(chat), json!(text)],
         )
         .await?;
-        let log = text_of(&c, &format!("{chat} .wb-pane:nth-of-type(2) [role=log]")).await?;
+        let log = text_of(&c, &format!("{chat} .wb-pane:nth-of-type(2) .wb-chat")).await?;
         ensure!(log.contains("님이 들어왔습니다"), "join notices in Korean: {log:?}");
         show(&c, "ajax").await?;
         wait_state(&c, "ajax", "connected", secs(15)).await?;

@@ -24,6 +24,7 @@ class Widget {
     }
     this.delay = Number(this.config.delay_ms) || 0;
     this.build();
+    this.fixHeadingLevels();
   }
 
   build() {
@@ -38,7 +39,8 @@ class Widget {
     const titleText = el("span", { class: "wb-title-text", id: `${root.id || nextId("wb-demo")}-title` });
     titleText.append(...caption.childNodes);
     caption.append(titleText);
-    root.setAttribute("role", "group");
+    // A <figure> is its own landmark-free group; naming it by the title alone keeps the
+    // state badge out of its name (a role="group" is not allowed on <figure>).
     root.setAttribute("aria-labelledby", titleText.id);
     this.badge = el("span", { class: "wb-state", "aria-live": "polite" });
     caption.append(" ", this.badge);
@@ -70,6 +72,27 @@ class Widget {
       details.append(fallback);
     }
     this.setState(root.dataset.state || "idle");
+  }
+
+  /**
+   * The widget's section headings (built as h4) one level below the heading the
+   * widget sits under in the post, so the page's outline has no skipped level.
+   */
+  fixHeadingLevels() {
+    let level = 1;
+    const all = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")];
+    for (const h of all) {
+      if (this.root.contains(h)) continue;
+      if (h.compareDocumentPosition(this.root) & Node.DOCUMENT_POSITION_FOLLOWING) level = Number(h.tagName[1]);
+    }
+    const tag = `h${Math.min(level + 1, 6)}`;
+    if (tag === "h4") return;
+    for (const h of this.root.querySelectorAll("h4.wb-h")) {
+      const n = document.createElement(tag);
+      for (const a of h.attributes) n.setAttribute(a.name, a.value);
+      n.append(...h.childNodes);
+      h.replaceWith(n);
+    }
   }
 
   setState(state) {
@@ -147,8 +170,9 @@ class Widget {
 
 /** A scrolling log with an accessible name; `max` entries kept. */
 function logBox(label, cls, max = 200) {
-  // tabindex: a scrolling region must be reachable by keyboard to be scrolled.
-  const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), role: "log", "aria-label": t(label), "aria-live": "polite", tabindex: "0" });
+  // tabindex: a scrolling region must be reachable by keyboard to be scrolled. A list
+  // that announces additions (aria-live) rather than role="log", which <ol> may not take.
+  const box = el("ol", { class: `wb-log ${cls || ""}`.trim(), "aria-label": t(label), "aria-live": "polite", tabindex: "0" });
   box.add = (node) => {
     const stick = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
     box.append(node);

@@ -16,6 +16,7 @@ async function boot() {
       root.dataset.state = "error";
       console.error("wirebook widget failed to start", root, err);
     }
+    await yieldToPage();
   }
   for (const root of document.querySelectorAll(".wb-run[data-run]:not(.wb-ready)")) {
     try {
@@ -23,7 +24,18 @@ async function boot() {
     } catch (err) {
       console.error("wirebook snippet failed to start", root, err);
     }
+    await yieldToPage();
   }
+}
+
+/**
+ * Lets the browser paint and handle input between two widgets: building all of a
+ * chapter's demos in one task blocked the page for a third of a second on a slow phone.
+ */
+function yieldToPage() {
+  return globalThis.scheduler && typeof scheduler.yield === "function"
+    ? scheduler.yield()
+    : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
