@@ -778,6 +778,47 @@ async fn every_widget_works_in_the_browser_on_a_static_host() -> Result<()> {
     .await
 }
 
+/// Two tabs of the same published page: the in-browser backends of the two tabs relay
+/// chat to each other (BroadcastChannel), as two readers would see each other through
+/// the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_tabs_chat_with_each_other_in_the_browser() -> Result<()> {
+    let Some(driver) = Driver::start().await? else {
+        return Ok(());
+    };
+    let fx = build_and_serve("", &SiteOpts::default()).await?;
+
+    with_session(&driver, Viewport::Desktop, |c| async {
+        c.goto(&fx.page).await?;
+        let first = c.window().await?;
+        show(&c, "websocket").await?;
+        wait_state(&c, "websocket", "connected", secs(15)).await?;
+        let second = c.new_window(true).await?.handle;
+        c.switch_to_window(second.clone()).await?;
+        c.goto(&fx.page).await?;
+        show(&c, "websocket").await?;
+        wait_state(&c, "websocket", "connected", secs(15)).await?;
+        let root = demo("websocket");
+        let text = unique("From the second tab");
+        type_into(&c, &format!("{root} .wb-pane:nth-of-type(1) input"), &text).await?;
+        click(&c, &format!("{root} .wb-pane:nth-of-type(1)"), "Send").await?;
+
+        c.switch_to_window(first).await?;
+        wait_until(
+            &c,
+            "the second tab's message to reach the first tab's panes",
+            secs(10),
+            "return [...document.querySelectorAll(arguments[0] + ' .wb-pane:nth-of-type(2) .wb-msg-text')].some((e) => e.textContent === arguments[1]);",
+            vec![json!(root), json!(text)],
+        )
+        .await?;
+        let members = text_of(&c, &format!("{root} .wb-pane:nth-of-type(2) h3, {root} .wb-pane:nth-of-type(2) h4")).await?;
+        ensure!(members.contains('4'), "both tabs' Alice and Bob are in the room: {members:?}");
+        Ok(c)
+    })
+    .await
+}
+
 /// `[examples] url` names a server that is down: the demos run in the browser instead,
 /// and each says why in one line.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
