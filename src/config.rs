@@ -182,6 +182,16 @@ impl SiteConfig {
         if self.max_post_bytes == 0 {
             return Err("`max_post_bytes` must be at least 1".into());
         }
+        // These reach atom.xml, where a NUL or another control character makes it invalid.
+        for (key, value) in [
+            ("title", &self.title),
+            ("description", &self.description),
+            ("author", &self.author),
+        ] {
+            if let Some(e) = crate::encoding::find_forbidden(value) {
+                return Err(format!("`{key}`: {e}"));
+            }
+        }
         if !self.permalink.starts_with('/') {
             return Err(format!(
                 "`permalink` must start with '/', got {:?}",

@@ -41,6 +41,16 @@ pub fn files(root: &Path, dir: &Path, mut keep: impl FnMut(&walkdir::DirEntry) -
     Walked { files, skipped }
 }
 
+/// Whether `path`, its links resolved, is inside `root`; true when it does not exist
+/// (there is nothing to follow). For files served straight from disk (`serve`'s `static/`).
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    if std::fs::symlink_metadata(path).is_err() {
+        return true;
+    }
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    leaves(&real_root, path).is_none()
+}
+
 /// Why the link at `path` must not be followed, if it must not.
 fn leaves(real_root: &Path, path: &Path) -> Option<String> {
     match path.canonicalize() {

@@ -181,6 +181,17 @@ fn characters_xml_forbids_are_refused_with_line_and_column() {
         "{err}"
     );
     assert!(!site.exists("atom.xml"));
+
+    let site = TestSite::nested();
+    site.write("wirebook.toml", "title = \"Feed\\u0000\"\n");
+    site.write("posts/2025-01-01-x.md", post(""));
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("wirebook.toml: `title`: control character U+0000"),
+        "{err}"
+    );
 }
 
 #[test]

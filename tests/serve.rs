@@ -461,3 +461,26 @@ fn the_banner_says_whether_live_endpoints_are_served() {
         );
     }
 }
+
+/// Issue #14: as in `build`, a file under static/ that links outside the site is not served.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_links_leading_outside_the_site_are_not_served() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "SECRET").unwrap();
+    let served = start(false).await;
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        served.root().join("static/leak.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        served.root().join("static/hello.txt"),
+        served.root().join("static/alias.txt"),
+    )
+    .unwrap();
+    let (status, _, body) = served.get("/leak.txt").await;
+    assert_eq!(status, 404);
+    assert!(!body.contains("SECRET"));
+    assert_eq!(served.get("/alias.txt").await.0, 200, "links inside stay");
+}

@@ -162,7 +162,14 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
     }
     // The site's static/ is served from disk so adding an image needs no rebuild.
     let static_dir = state.root.join("static");
-    if static_dir.is_dir() {
+    let on_disk = static_dir.join(path.trim_start_matches('/'));
+    if !crate::walk::stays_inside(&state.root, &on_disk) {
+        // As in `build`: a link under static/ that leads outside the site is not followed.
+        tracing::warn!(
+            "{}: symlink points outside the site; not served",
+            on_disk.display()
+        );
+    } else if static_dir.is_dir() {
         let Ok(resp) = ServeDir::new(&static_dir)
             .append_index_html_on_directories(true)
             .oneshot(req)
