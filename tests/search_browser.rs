@@ -280,3 +280,48 @@ async fn japanese_site_without_spaces() -> Result<()> {
     })
     .await
 }
+
+/// The figures in BENCHMARKS.md ("Search"): serves an already built site and, for each
+/// query, loads the home page afresh, opens the dialog with "/", types the query and reports
+/// the time to the first results (`data-search-ms`) and the bytes of the search files read.
+///
+/// `WIREBOOK_SEARCH_BENCH=/path/to/public cargo test --release --test search_browser -- --ignored`
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: needs WIREBOOK_SEARCH_BENCH pointing at a built site"]
+async fn bench_time_to_first_results() -> Result<()> {
+    let public = std::path::PathBuf::from(
+        std::env::var_os("WIREBOOK_SEARCH_BENCH").context("set WIREBOOK_SEARCH_BENCH")?,
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&public));
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.ok();
+    });
+    let url = format!("http://{addr}/");
+    with_browser(|c| async move {
+        let queries = [
+            "소유권", "빌림을", "캐시가", "ownership", "owner", "resolver", "the", "벤치마크 결과",
+        ];
+        for round in 0..3 {
+            for q in queries {
+                open_with_slash(&c, &url).await?;
+                js(&c, "performance.clearResourceTimings();", vec![]).await?;
+                let found = search(&c, q).await?.len();
+                let v = js(
+                    &c,
+                    "const box = document.activeElement.closest('[data-search]');
+                     const files = performance.getEntriesByType('resource')
+                       .filter(e => e.name.includes('/search/'));
+                     return [Number(box.getAttribute('data-search-ms')),
+                             files.reduce((n, e) => n + e.encodedBodySize, 0), files.length];",
+                    vec![],
+                )
+                .await?;
+                println!("round {round} query {q:?}: {found} shown, first results {} ms, {} bytes in {} files", v[0], v[1], v[2]);
+            }
+        }
+        Ok(())
+    })
+    .await
+}

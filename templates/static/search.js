@@ -12,8 +12,7 @@
   "use strict";
   if (window.wirebookSearch) return;
 
-  var BATCH = 10; // documents fetched (and checked) at a time
-  var MAX_CHECKED = 60; // candidates checked per query at most
+  var BATCH = 10; // documents fetched (and checked) at a time, and results per "More"
   var PARTICLES = ["에서는", "으로는", "에게서", "입니다", "이라고", "에서", "에게", "으로",
     "부터", "까지", "처럼", "보다", "이나", "이랑", "하고", "라고", "에는", "은", "는", "이",
     "가", "을", "를", "에", "의", "와", "과", "도", "로", "만", "랑"];
@@ -271,30 +270,44 @@
         if (mine !== seq) return;
         var list = document.createElement("ol");
         list.className = "search-list";
-        var shown = 0;
-        var first = true;
-        function status() {
-          var n = shown;
+        var more = document.createElement("button");
+        more.type = "button";
+        more.className = "search-more";
+        more.textContent = box.getAttribute("data-more");
+        var status = document.createElement("p");
+        status.className = "search-status";
+        status.setAttribute("role", "status");
+        results.replaceChildren(status, list, more);
+        var shown = 0, next = 0, want = BATCH, first = true, focusAt = -1;
+        function render() {
+          // Until every candidate is checked, the count is the candidates' (exact for words;
+          // bigrams that occur apart are rare).
+          var n = next >= ids.length ? shown : ids.length;
           var text = n === 0
             ? box.getAttribute("data-none").replace("{q}", query)
             : n === 1 ? box.getAttribute("data-one") : box.getAttribute("data-other").replace("{n}", n);
-          return '<p class="search-status" role="status">' + escapeHtml(text) + "</p>";
-        }
-        function render() {
-          results.innerHTML = status();
-          if (shown) results.appendChild(list);
-          if (first) {
+          status.textContent = text;
+          more.hidden = next >= ids.length;
+          // After "More", the keyboard continues at the first new result.
+          var a = focusAt >= 0 && list.querySelectorAll("a")[focusAt];
+          if (a) {
+            a.focus();
+            focusAt = -1;
+          }
+          if (first && shown) {
             first = false;
             box.setAttribute("data-search-ms", String(Math.round(performance.now() - t0)));
           }
         }
-        function batch(from) {
-          var slice = ids.slice(from, Math.min(from + BATCH, MAX_CHECKED));
-          if (!slice.length) {
+        // Fetches and checks candidates a batch at a time until `want` are shown.
+        function fill() {
+          var slice = ids.slice(next, next + BATCH);
+          if (!slice.length || shown >= want) {
             render();
             box.setAttribute("data-search-state", "done");
             return;
           }
+          next += slice.length;
           Promise.all(slice.map(function (id) { return index.doc(id); })).then(function (docs) {
             if (mine !== seq) return;
             docs.forEach(function (doc) {
@@ -308,10 +321,16 @@
               list.appendChild(li);
             });
             if (shown) render();
-            batch(from + BATCH);
+            fill();
           }, fail);
         }
-        batch(0);
+        more.addEventListener("click", function () {
+          focusAt = shown;
+          want = shown + BATCH;
+          box.setAttribute("data-search-state", "loading");
+          fill();
+        });
+        fill();
       }, fail);
       function fail(e) {
         if (mine !== seq) return;
