@@ -211,12 +211,20 @@ fn is_running(pid: u32) -> bool {
 /// Copies the site's `static/` into the staging area, never through a link that leaves
 /// the site (each one is logged as a warning). Returns the number of files.
 pub fn copy_tree(root: &Path, from: &Path, staging: &Staging) -> Result<usize> {
+    copy_tree_into(root, from, "", staging)
+}
+
+/// [`copy_tree`] into the folder `prefix` of the output (`assets/` of a Jekyll root).
+pub fn copy_tree_into(root: &Path, from: &Path, prefix: &str, staging: &Staging) -> Result<usize> {
     let walked = crate::walk::files(root, from, |_| true);
     for w in &walked.skipped {
         tracing::warn!("{w}");
     }
     for entry in &walked.files {
-        let dest = staging.path().join(crate::walk::relative(entry, from));
+        let dest = staging
+            .path()
+            .join(prefix)
+            .join(crate::walk::relative(entry, from));
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;

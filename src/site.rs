@@ -510,6 +510,12 @@ impl Site {
         for e in crate::walk::files(&self.root, &static_dir, |_| true).files {
             known.insert(format!("/{}", crate::walk::relative(&e, &static_dir)));
         }
+        for dir in crate::jekyll::static_dirs(&self.root) {
+            let from = self.root.join(&dir);
+            for e in crate::walk::files(&self.root, &from, |_| true).files {
+                known.insert(format!("/{dir}/{}", crate::walk::relative(&e, &from)));
+            }
+        }
         let mut problems = Vec::new();
         for page in &self.library.pages {
             for (line, link) in &page.rendered.links {
@@ -645,11 +651,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
     tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
     let static_dir = opts.root.join("static");
-    let static_files = if static_dir.is_dir() {
+    let mut static_files = if static_dir.is_dir() {
         output::copy_tree(&opts.root, &static_dir, &staging)?
     } else {
         0
     };
+    for dir in crate::jekyll::static_dirs(&opts.root) {
+        static_files += output::copy_tree_into(&opts.root, &opts.root.join(&dir), &dir, &staging)?;
+    }
     let t = Instant::now();
     staging.commit()?;
     tracing::debug!("swapped the new site in in {:?}", t.elapsed());

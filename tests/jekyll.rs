@@ -208,6 +208,8 @@ fn excerpt_feeds_redirects_and_drafts() {
             .contains("url=https://devchanny.github.io/blog/2024/02/29/Rust-(2024)-edition.html"),
         "{redirect}"
     );
+    // Jekyll's static folders are copied as they are.
+    assert!(site.exists("assets/img/intro10.png"));
     // published: false stays out; _drafts/ only with --drafts.
     assert!(!site.exists("2024/04/01/hidden.html"));
     assert!(!index.contains("다음 글 아이디어"));

@@ -160,8 +160,21 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
         }
         Lookup::Missing => {}
     }
-    // The site's static/ is served from disk so adding an image needs no rebuild.
-    let static_dir = state.root.join("static");
+    // The site's static/ is served from disk so adding an image needs no rebuild; so are a
+    // Jekyll root's static folders (`/assets/img/…` from `assets/img/…`).
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let static_dir = if crate::jekyll::static_dirs(&state.root)
+        .iter()
+        .any(|d| d == first)
+    {
+        state.root.clone()
+    } else {
+        state.root.join("static")
+    };
     let on_disk = static_dir.join(path.trim_start_matches('/'));
     if !crate::walk::stays_inside(&state.root, &on_disk) {
         // As in `build`: a link under static/ that leads outside the site is not followed.
