@@ -86,6 +86,8 @@ pub struct PublishReport {
     pub outcome: Outcome,
     /// Things the user should know that did not stop the publish.
     pub notes: Vec<String>,
+    /// A dry run whose remote could not be reached: why, and what the plan assumed.
+    pub unreachable: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -105,7 +107,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
     let git = Git::discover(&opts.root)?;
     // A broken wirebook.toml fails here, before any round trip to the remote.
     let config = crate::config::SiteConfig::load(&opts.root)?;
-    let branch = Branch::open(&git, &opts.remote, &opts.branch)?;
+    let branch = Branch::open(&git, &opts.remote, &opts.branch, opts.dry_run)?;
     let parent = branch.parent(opts.force)?;
 
     let configured_url = git.config(&format!("remote.{}.url", opts.remote))?;
@@ -162,6 +164,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
         },
         outcome: Outcome::DryRun,
         notes,
+        unreachable: branch.unreachable.clone(),
     };
     if opts.dry_run {
         return Ok(report);

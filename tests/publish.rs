@@ -304,6 +304,54 @@ fn a_user_site_links_from_the_root() {
     );
 }
 
+/// Offline (or with GitHub down) a dry run still prints its whole plan, with one warning
+/// line; a real publish still refuses.
+#[test]
+fn a_dry_run_plans_without_reaching_the_remote() {
+    let repo = Repo::new();
+    repo.git(&repo.work(), &["remote", "add", "origin", GITHUB]);
+    // Whatever the network, git cannot reach this.
+    let nowhere = repo.path().join("no-such-remote.git");
+    repo.git(
+        &repo.work(),
+        &[
+            "config",
+            &format!("url.{}.insteadOf", nowhere.display()),
+            GITHUB,
+        ],
+    );
+    let out = repo.wirebook(&["publish", "--dry-run"]);
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert!(out.status.success(), "{text}\n{err}");
+    for want in [
+        "base URL:  https://alice.github.io/notes/",
+        "remote:    origin",
+        "branch:    gh-pages",
+        "3 posts;",
+        "files:     ",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("cannot reach remote `origin`"),
+        "{err}"
+    );
+    assert!(
+        warnings[0].contains("no origin/gh-pages (never fetched)"),
+        "{err}"
+    );
+
+    let out = repo.wirebook(&["publish"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("cannot reach remote `origin`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_missing_remote_is_named() {
     let repo = Repo::new();

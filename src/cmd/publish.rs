@@ -60,6 +60,9 @@ pub fn run(args: PublishArgs) -> Result<()> {
                 "run without --dry-run to commit these files as the whole tree of {} and push it to {}",
                 r.branch, r.remote
             );
+            if let Some(why) = &r.unreachable {
+                eprintln!("warning: {why}");
+            }
         }
         Outcome::Unchanged { tip, pushed } => {
             println!(

@@ -16,11 +16,16 @@ pub struct Branch<'g> {
     pub remote_tip: Option<String>,
     /// Tip of the local branch, if there is one.
     pub local_tip: Option<String>,
+    /// Set when the remote could not be reached and `offline_ok` let the dry run go on with
+    /// the branch as last fetched: says so in one line.
+    pub unreachable: Option<String>,
 }
 
 impl<'g> Branch<'g> {
-    /// Checks the names, refuses a checked-out branch and fetches the remote branch.
-    pub fn open(git: &'g Git, remote: &str, name: &str) -> Result<Branch<'g>> {
+    /// Checks the names, refuses a checked-out branch and fetches the remote branch. With
+    /// `offline_ok` (a dry run), an unreachable remote is a warning, not an error: the plan
+    /// uses the branch as it was last fetched, if ever.
+    pub fn open(git: &'g Git, remote: &str, name: &str, offline_ok: bool) -> Result<Branch<'g>> {
         if git
             .query(["check-ref-format", &format!("refs/heads/{name}")])?
             .is_none()
@@ -36,9 +41,41 @@ impl<'g> Branch<'g> {
             name: name.to_string(),
             remote_tip: None,
             local_tip: git.resolve(&format!("refs/heads/{name}"))?,
+            unreachable: None,
         };
-        branch.remote_tip = branch.fetch()?;
+        branch.remote_tip = match branch.fetch() {
+            Ok(tip) => tip,
+            Err(e) if offline_ok => {
+                let last = branch.git.resolve(&branch.tracking())?;
+                // One line: git's message may span several.
+                let why = format!("{e:#}");
+                let why: Vec<&str> = why
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                branch.unreachable = Some(format!(
+                    "{}; this plan uses {}",
+                    why.join(" "),
+                    match &last {
+                        Some(tip) => format!(
+                            "{} as last fetched ({})",
+                            branch.display(),
+                            branch.git.short(tip)
+                        ),
+                        None => format!("no {} (never fetched)", branch.display()),
+                    }
+                ));
+                last
+            }
+            Err(e) => return Err(e),
+        };
         Ok(branch)
+    }
+
+    /// `refs/remotes/origin/gh-pages`: where the remote branch is fetched to.
+    fn tracking(&self) -> String {
+        format!("refs/remotes/{}/{}", self.remote, self.name)
     }
 
     fn refname(&self) -> String {
@@ -69,7 +106,7 @@ impl<'g> Branch<'g> {
         {
             return Ok(None);
         }
-        let tracking = format!("refs/remotes/{}/{}", self.remote, self.name);
+        let tracking = self.tracking();
         self.git
             .run([
                 "fetch",
