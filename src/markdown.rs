@@ -61,6 +61,8 @@ pub struct Output {
     pub has_widgets: bool,
     /// Root-relative link targets (as written) with their file line, for `check`.
     pub links: Vec<(usize, String)>,
+    /// Root-relative image sources (as written) with their file line, for `check`.
+    pub images: Vec<(usize, String)>,
     pub warnings: Vec<Problem>,
 }
 
@@ -248,7 +250,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 title,
                 id,
             }) => {
-                let dest_url = local_link(dest_url, ctx, &lines, range.start, &mut Vec::new());
+                let dest_url = local_link(dest_url, ctx, &lines, range.start, &mut out.images);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,

@@ -501,7 +501,8 @@ impl Site {
         encode_path(&self.base.local(path))
     }
 
-    /// Root-relative links in posts that point at nothing the site will contain.
+    /// Root-relative links, images and thumbnails of posts that point at nothing the site
+    /// will contain (a page, a theme asset or a file in `static/`).
     pub fn broken_links(&self) -> Vec<Problem> {
         let mut known: HashSet<String> = HashSet::new();
         known.extend(self.library.pages.iter().map(|p| p.path.clone()));
@@ -516,18 +517,34 @@ impl Site {
                 known.insert(format!("/{dir}/{}", crate::walk::relative(&e, &from)));
             }
         }
+        let exists = |link: &str| {
+            let target = link.split(['#', '?']).next().unwrap_or_default();
+            let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+            let with_slash = format!("{}/", target.trim_end_matches('/'));
+            known.contains(target.as_ref()) || known.contains(&with_slash)
+        };
         let mut problems = Vec::new();
         for page in &self.library.pages {
             for (line, link) in &page.rendered.links {
-                let target = link.split(['#', '?']).next().unwrap_or_default();
-                let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
-                let with_slash = format!("{}/", target.trim_end_matches('/'));
-                if !known.contains(target.as_ref()) && !known.contains(&with_slash) {
-                    problems.push(Problem::at(
-                        &page.source,
-                        *line,
-                        format!("broken internal link: {link}"),
-                    ));
+                if !exists(link) {
+                    let msg = format!("broken internal link: {link}");
+                    problems.push(Problem::at(&page.source, *line, msg));
+                }
+            }
+            for (line, src) in &page.rendered.images {
+                if !exists(src) {
+                    let msg = format!("image {src}: no such file in static/");
+                    problems.push(Problem::at(&page.source, *line, msg));
+                }
+            }
+            // Only root-relative: an absolute URL is someone else's file.
+            let thumbnail = page.thumbnail.as_deref();
+            if let Some(t) = thumbnail.filter(|t| t.starts_with('/') && !t.starts_with("//")) {
+                if !exists(t) {
+                    let msg = format!(
+                        "thumbnail {t}: no such file in static/ (the page's og:image would be broken)"
+                    );
+                    problems.push(Problem::at(&page.source, page.thumbnail_line, msg));
                 }
             }
         }
@@ -611,6 +628,7 @@ pub fn render_markdown(
         counts: out.counts,
         has_widgets: out.has_widgets,
         links: out.links,
+        images: out.images,
     };
     warnings.extend(out.warnings);
     Ok(warnings)
@@ -640,8 +658,11 @@ pub(crate) fn content_version<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> 
 /// `wirebook build`: the whole site into `out`, atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let start = Instant::now();
-    let site = Site::load(opts)?;
+    let mut site = Site::load(opts)?;
     tracing::debug!("site loaded in {:?}", start.elapsed());
+    // What `check` refuses, `build` publishes with a warning: a missing image or thumbnail
+    // should not block an urgent fix, but must not go unnoticed either.
+    site.warnings.extend(site.broken_links());
     for w in &site.warnings {
         tracing::warn!("{w}");
     }
@@ -672,7 +693,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     })
 }
 
-/// `wirebook check`: everything `build` validates, plus internal links; writes nothing.
+/// `wirebook check`: everything `build` validates, plus internal links, images and
+/// thumbnails (warnings in `build`, errors here); writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Problem>> {
     let site = Site::load(opts)?;
     let problems = site.broken_links();

@@ -508,6 +508,57 @@ fn check_finds_broken_internal_links_and_writes_nothing() {
     assert!(!site.exists(""), "check writes no output");
 }
 
+/// A thumbnail or image naming a file that is not in `static/`: `check` refuses with the
+/// post and line of each, `build` publishes with the same words as warnings.
+#[test]
+fn missing_thumbnail_and_image_are_named() {
+    let site = TestSite::empty();
+    site.write("static/img/here.png", b"png")
+        .write(
+            "posts/2025-01-01-pics.md",
+            "---\ntitle: Pics\nthumbnail: /img/cover.png\n---\n\n\
+             ![ok](/img/here.png)\n\n![gone](/img/missing.png)\n\n\
+             ![elsewhere](https://example.org/x.png)\n",
+        )
+        .write(
+            "posts/2025-01-02-teaser.md",
+            "---\ntitle: Teaser\nheader:\n  teaser: /img/teaser.png\n---\n\nText.\n",
+        );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let want = [
+        "posts/2025-01-01-pics.md:3: thumbnail /img/cover.png: no such file in static/",
+        "posts/2025-01-01-pics.md:8: image /img/missing.png: no such file in static/",
+        "posts/2025-01-02-teaser.md:3: thumbnail /img/teaser.png: no such file in static/",
+    ];
+    for w in want {
+        assert!(err.contains(w), "{w:?} missing from:\n{err}");
+    }
+    assert!(
+        !err.contains("here.png") && !err.contains("example.org"),
+        "{err}"
+    );
+    assert!(!site.exists(""), "check writes no output");
+
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for w in want {
+        assert!(err.contains(w), "build warns: {w:?} missing from:\n{err}");
+    }
+    assert!(
+        err.lines().filter(|l| l.contains("no such file")).count() == 3,
+        "{err}"
+    );
+
+    site.write("static/img/cover.png", b"png")
+        .write("static/img/missing.png", b"png")
+        .write("static/img/teaser.png", b"png");
+    let out = site.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn new_scaffolds_a_dated_post_that_builds() {
     let site = TestSite::empty();

@@ -24,6 +24,9 @@ pub struct Page {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     pub thumbnail: Option<String>,
+    /// File line of the front-matter key that set `thumbnail` (`thumbnail`, `image` or
+    /// `header`), for messages about the file it names.
+    pub thumbnail_line: usize,
     pub author: Option<String>,
     pub description: Option<String>,
     /// Front matter `excerpt`: wins over the automatic summary (but not `description`).
@@ -66,6 +69,8 @@ pub struct Rendered {
     pub has_widgets: bool,
     /// Root-relative links found in the body (for `check`).
     pub links: Vec<(usize, String)>,
+    /// Root-relative image sources found in the body (for `check`).
+    pub images: Vec<(usize, String)>,
 }
 
 pub struct Loaded {
@@ -178,6 +183,11 @@ impl Page {
             slug,
             categories: fm.categories,
             tags: fm.tags,
+            thumbnail_line: ["thumbnail", "image", "header"]
+                .iter()
+                .filter(|key| *key != &"thumbnail" || fm.thumbnail.is_some())
+                .find_map(|key| fm.lines.get(*key).copied())
+                .unwrap_or(1),
             thumbnail: fm.thumbnail.or(fm.image),
             author: fm.author,
             description: fm.description,
