@@ -30,12 +30,12 @@ fn wirebook_post_urls(public: &Path) -> BTreeSet<String> {
         .filter_map(|entry| {
             let loc = entry.split("<loc>").nth(1)?.split("</loc>").next()?;
             let path = loc.strip_prefix(prefix)?;
-            let is_post = path.ends_with(".html") || path.matches('/').count() > 2;
-            (is_post
-                && !path.starts_with("/tags/")
-                && !path.starts_with("/categories/")
-                && !path.starts_with("/page/"))
-            .then(|| decode(path))
+            // Everything but the index pages and the taxonomies is a post.
+            let listing = path == "/"
+                || ["/tags/", "/categories/", "/page/"]
+                    .iter()
+                    .any(|p| path.starts_with(p));
+            (!listing).then(|| decode(path))
         })
         .collect()
 }
@@ -56,55 +56,74 @@ fn jekyll_binary() -> Option<PathBuf> {
     None
 }
 
+/// The site's `permalink` settings compared: Jekyll's default (`date`), every named style,
+/// and patterns with other placeholders. Posts with their own `permalink` keep theirs.
+const PERMALINKS: &[Option<&str>] = &[
+    None,
+    Some("pretty"),
+    Some("ordinal"),
+    Some("weekdate"),
+    Some("none"),
+    Some("/:year/:i_month/:i_day/:slug:output_ext"),
+    Some("/:short_year/:short_month/:title/"),
+];
+
 #[test]
 fn every_post_is_at_the_url_jekyll_gives_it() {
-    let site = TestSite::fixture("jekyll");
-    let stderr = stderr(&site.build(&[]));
-    let ours = wirebook_post_urls(&site.root().join("public"));
-    assert_eq!(ours.len(), 6, "{ours:?}");
-    assert!(stderr.contains("_posts/notes.md: skipped"), "{stderr}");
+    let jekyll = jekyll_binary();
+    for permalink in PERMALINKS {
+        let site = TestSite::fixture("jekyll");
+        if let Some(p) = permalink {
+            let config = site.root().join("_config.yml");
+            let text = std::fs::read_to_string(&config).unwrap();
+            std::fs::write(&config, format!("{text}permalink: {p}\n")).unwrap();
+        }
+        let stderr = stderr(&site.build(&[]));
+        let ours = wirebook_post_urls(&site.root().join("public"));
+        assert_eq!(ours.len(), 6, "{permalink:?}: {ours:?}");
+        assert!(stderr.contains("_posts/notes.md: skipped"), "{stderr}");
 
-    let Some(jekyll) = jekyll_binary() else {
-        return;
-    };
-    let source = TestSite::fixture("jekyll");
-    let dest = tempfile::tempdir().unwrap();
-    let out = Command::new(jekyll)
-        .args(["build", "--safe", "--quiet", "-s"])
-        .arg(source.root())
-        .arg("-d")
-        .arg(dest.path())
-        .env("TZ", "UTC")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "jekyll build failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let theirs: BTreeSet<String> = std::fs::read_to_string(dest.path().join("urls.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(decode)
-        .collect();
-    assert_eq!(
-        ours, theirs,
-        "wirebook's post URLs (left) differ from Jekyll's (right)"
-    );
-    // And the file for each URL is where Jekyll writes it.
-    for url in &theirs {
-        let file = if url.ends_with('/') {
-            format!("{url}index.html")
-        } else {
-            url.clone()
+        let Some(jekyll) = &jekyll else {
+            return;
         };
-        assert!(dest.path().join(&file[1..]).is_file(), "jekyll: {file}");
+        let dest = tempfile::tempdir().unwrap();
+        let out = Command::new(jekyll)
+            .args(["build", "--safe", "--quiet", "-s"])
+            .arg(site.root())
+            .arg("-d")
+            .arg(dest.path())
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
         assert!(
-            site.root().join("public").join(&file[1..]).is_file(),
-            "wirebook: {file}"
+            out.status.success(),
+            "jekyll build failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
         );
+        let theirs: BTreeSet<String> = std::fs::read_to_string(dest.path().join("urls.txt"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(decode)
+            .collect();
+        assert_eq!(
+            ours, theirs,
+            "permalink {permalink:?}: wirebook's post URLs (left) differ from Jekyll's (right)"
+        );
+        // And the file for each URL is where Jekyll writes it.
+        for url in &theirs {
+            let file = if url.ends_with('/') {
+                format!("{url}index.html")
+            } else {
+                url.clone()
+            };
+            assert!(dest.path().join(&file[1..]).is_file(), "jekyll: {file}");
+            assert!(
+                site.root().join("public").join(&file[1..]).is_file(),
+                "wirebook: {file}"
+            );
+        }
     }
 }
 
@@ -247,4 +266,24 @@ fn unknown_liquid_is_a_warning_and_broken_yaml_the_only_error() {
     assert_eq!(problems.len(), 2, "{err}"); // the problem, and the "1 problem found" line
     assert!(err.contains("_posts/2025-07-02-broken.md:4"), "{err}");
     assert!(err.contains("1 problem found"), "{err}");
+}
+
+#[test]
+fn wirebook_toml_wins_over_config_yml_and_maps_layouts() {
+    let site = TestSite::fixture("jekyll");
+    site.write(
+        "wirebook.toml",
+        "title = \"Mine\"\n\n[layouts]\nsingle = \"page\"\nsplash = \"post\"\n",
+    );
+    let err = stderr(&site.build(&[]));
+    // The aliased layouts are no longer guessed; the one left unmapped still is.
+    assert!(
+        err.contains("closest built-in layout: `posts` → `post` (1 post) (map them"),
+        "{err}"
+    );
+    let index = site.html("index.html");
+    assert_eq!(texts(&index, "title"), ["Mine"]);
+    // _config.yml still gives what wirebook.toml leaves out: URLs, base path, language.
+    assert!(site.exists(CHAP10));
+    assert_eq!(attrs(&index, "html", "lang"), ["ko"]);
 }
