@@ -30,6 +30,11 @@ struct Site {
 }
 
 async fn serve(name: &str, base: &str) -> Result<Site> {
+    serve_with(name, base, &[]).await
+}
+
+/// The fixture `name` plus `extra` posts (file name under `posts/`, text).
+async fn serve_with(name: &str, base: &str, extra: &[(String, String)]) -> Result<Site> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
     support::copy_dir(
@@ -38,6 +43,9 @@ async fn serve(name: &str, base: &str) -> Result<Site> {
             .join(name),
         &root,
     );
+    for (file, text) in extra {
+        std::fs::write(root.join("posts").join(file), text)?;
+    }
     let out = root.join("public");
     let opts = wirebook::site::BuildOptions {
         root,
@@ -235,7 +243,16 @@ async fn korean_site_under_a_base_path() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn english_site() -> Result<()> {
-    let site = serve("en", "").await?;
+    // Twelve more posts about zebras: more than one page of results.
+    let zebras: Vec<(String, String)> = (10..22)
+        .map(|d| {
+            (
+                format!("2025-07-{d}-zebra-{d}.md"),
+                format!("---\ntitle: Zebra {d}\n---\n\nStripes, again: zebra number {d}.\n"),
+            )
+        })
+        .collect();
+    let site = serve_with("en", "", &zebras).await?;
     with_browser(|c| async move {
         open_with_slash(&c, &site.url).await?;
         let ws = post("", "01", "websocket");
@@ -255,6 +272,17 @@ async fn english_site() -> Result<()> {
         )
         .await?;
         assert_eq!(status, json!("2 results"));
+        // Ten results at a time; "More results" brings the rest and the keyboard follows.
+        assert_eq!(search(&c, "zebra").await?.len(), 10);
+        let more = c
+            .find(fantoccini::Locator::Css("[data-search-dialog] .search-more"))
+            .await?;
+        more.click().await?;
+        wait_until(&c, "the next results", Duration::from_secs(10),
+            "return document.querySelectorAll('[data-search-dialog] [data-search-results] a').length === 12
+                && document.activeElement.matches('[data-search-results] li:nth-child(11) a');", vec![]).await?;
+        let hidden = js(&c, "return document.querySelector('[data-search-dialog] .search-more').hidden;", vec![]).await?;
+        assert_eq!(hidden, json!(true), "nothing more to fetch");
         Ok(())
     })
     .await
