@@ -17,8 +17,10 @@ pub const PATH: &str = "/__wirebook/livereload";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Sources changed and the site was rebuilt: reload the page.
-    Reload,
+    /// Sources changed and the site was rebuilt as this build: update the page.
+    Reload(String),
+    /// Files of the site's `static/` changed: reload the page from scratch.
+    Static,
     /// Only stylesheets changed: swap them without reloading.
     Css,
     /// The rebuild failed: show this message over the page.
@@ -62,7 +64,8 @@ impl Reloader {
 fn to_sse(event: &Event) -> axum::response::sse::Event {
     let e = axum::response::sse::Event::default();
     match event {
-        Event::Reload => e.event("reload").data("reload"),
+        Event::Reload(build) => e.event("reload").id(build.as_str()).data("page"),
+        Event::Static => e.event("reload").data("full"),
         Event::Css => e.event("css").data("css"),
         Event::Error(msg) => e
             .event("build-error")
@@ -70,26 +73,41 @@ fn to_sse(event: &Event) -> axum::response::sse::Event {
     }
 }
 
-/// `GET /__wirebook/livereload`: the current error first (a tab opened while the site is
-/// broken shows the overlay at once), then every event as it happens.
+/// How soon a tab reconnects after the stream ends (a restarted `serve`): the browser's
+/// default is seconds.
+const RETRY: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// `GET /__wirebook/livereload`: `hello` with the current build as its id (a tab rendered
+/// from an older build updates itself: the edit it missed before its channel opened), the
+/// current error (a tab opened while the site is broken shows the overlay at once), then
+/// every event as it happens.
 pub async fn handler(
     State(state): State<Arc<SiteState>>,
 ) -> Sse<impl Stream<Item = Result<axum::response::sse::Event, Infallible>>> {
+    // Subscribe before reading the build: a build finishing in between is then both
+    // in `hello` and in the stream, never in neither.
+    let events = state.reloader.subscribe();
+    let (_, build) = state.files_and_build();
     let current = state.error.read().expect("error lock").clone();
     let hello = axum::response::sse::Event::default()
         .event("hello")
+        .id(build)
+        .retry(RETRY)
         .data(if current.is_some() { "error" } else { "ok" });
     let first =
         stream::iter(std::iter::once(hello).chain(current.map(|m| to_sse(&Event::Error(m)))));
-    let rest = BroadcastStream::new(state.reloader.subscribe())
-        .filter_map(|e| async move { e.ok().map(|e| to_sse(&e)) });
+    let rest =
+        BroadcastStream::new(events).filter_map(|e| async move { e.ok().map(|e| to_sse(&e)) });
     let stop = state.reloader.stop_token().cancelled_owned();
     Sse::new(first.chain(rest).map(Ok).take_until(stop)).keep_alive(KeepAlive::default())
 }
 
-/// Adds the live-reload script before `</body>` (or at the end).
-pub fn inject(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script>{SCRIPT}</script>");
+/// Adds the live-reload script (and the DOM morphing library it uses) before `</body>`
+/// (or at the end), marked with the build the page comes from.
+pub fn inject(html: &[u8], build: &str) -> Vec<u8> {
+    let tag = format!(
+        "<script>{IDIOMORPH}</script><script data-wirebook-build=\"{build}\">{SCRIPT}</script>"
+    );
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -97,48 +115,10 @@ pub fn inject(html: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Connects to `location.host` (not a configured host), keeps the scroll position across
-/// reloads, swaps stylesheets for CSS-only changes, and shows build errors as an overlay.
-const SCRIPT: &str = r#"
-(function () {
-  "use strict";
-  var key = "wirebook-scroll:" + location.pathname;
-  var saved = sessionStorage.getItem(key);
-  if (saved !== null) {
-    sessionStorage.removeItem(key);
-    var restore = function () { window.scrollTo(0, +saved); };
-    if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
-  }
-  var overlay = null;
-  function showError(message) {
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = "wirebook-error-overlay";
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,24,.92);color:#ffd8d8;" +
-        "font:14px/1.6 ui-monospace,Menlo,Consolas,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
-      document.body.appendChild(overlay);
-    }
-    overlay.textContent = "wirebook: the last build failed; showing the last good site underneath.\n\n" + message +
-      "\n\nFix the file and save: this overlay goes away on the next good build.";
-  }
-  var es = new EventSource(location.protocol + "//" + location.host + "/__wirebook/livereload");
-  es.addEventListener("reload", function () {
-    sessionStorage.setItem(key, String(window.scrollY));
-    location.reload();
-  });
-  es.addEventListener("css", function () {
-    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-      var url = new URL(link.href);
-      url.searchParams.set("v", String(Date.now()));
-      link.href = url.toString();
-    });
-  });
-  es.addEventListener("build-error", function (e) { showError(JSON.parse(e.data).message); });
-  es.addEventListener("hello", function (e) {
-    // A hook for tests and curious readers: the page is listening.
-    document.documentElement.setAttribute("data-wirebook-live", "connected");
-    if (e.data === "ok" && overlay) { sessionStorage.setItem(key, String(window.scrollY)); location.reload(); }
-  });
-})();
-"#;
+/// The client: see the file's own comments.
+const SCRIPT: &str = include_str!("livereload.js");
+
+/// idiomorph (0BSD), the morph of a rebuilt page into the open one; chosen over a
+/// hand-written differ because it matches nodes by id sets, keeps focus, and is what htmx
+/// uses. Vendored so `serve` works offline.
+const IDIOMORPH: &str = include_str!("vendor/idiomorph.min.js");

@@ -94,6 +94,10 @@ pub struct SiteState {
     /// Set after a failed rebuild: the next one starts from scratch.
     pub needs_full: AtomicBool,
     pub files: RwLock<Arc<Files>>,
+    /// Which build `files` holds: pages carry it, and the live-reload channel compares it
+    /// when it (re)connects, so an edit made before a tab's channel opened is not lost.
+    /// Changed only while `files` is write-locked; read under its read lock.
+    pub build: BuildId,
     /// The last build error, shown as an overlay until a build succeeds.
     pub error: RwLock<Option<String>>,
     pub reloader: Reloader,
@@ -101,6 +105,50 @@ pub struct SiteState {
     pub examples_here: bool,
     /// Where the site lives on this server (`/notes`, or empty for the root).
     pub base_path: String,
+}
+
+/// A build's name: unique to this process (its start time) and counted up per build, so a
+/// tab left open across a restart of `serve` sees it as a different build too.
+pub struct BuildId {
+    process: u64,
+    count: std::sync::atomic::AtomicU64,
+}
+
+impl BuildId {
+    fn new() -> Self {
+        let process = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        BuildId {
+            process,
+            count: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// The current build, e.g. `19ad3f2c1b0.3`.
+    pub fn current(&self) -> String {
+        format!("{:x}.{}", self.process, self.count.load(Ordering::SeqCst))
+    }
+
+    /// Call with `files` write-locked, after changing it.
+    fn advance(&self) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl SiteState {
+    /// Serves `files` from now on, as a new build.
+    fn swap_files(&self, files: Files) {
+        let mut guard = self.files.write().expect("files lock");
+        *guard = Arc::new(files);
+        self.build.advance();
+    }
+
+    /// The served files and the build they belong to, read together.
+    pub fn files_and_build(&self) -> (Arc<Files>, String) {
+        let guard = self.files.read().expect("files lock");
+        (guard.clone(), self.build.current())
+    }
 }
 
 /// Renders the whole site into memory.
@@ -178,6 +226,7 @@ pub async fn run_on(
         reloader: Reloader::new(),
         examples_here,
         base_path,
+        build: BuildId::new(),
     });
     match first {
         Ok((site, files)) => {
@@ -190,7 +239,7 @@ pub async fn run_on(
                 files.len(),
                 t.elapsed().as_millis()
             );
-            *state.files.write().expect("files lock") = Arc::new(files);
+            state.swap_files(files);
             *state.site.lock().expect("site lock") = Some(site);
         }
         // A broken site still serves: the overlay shows the error until it is fixed.
@@ -255,7 +304,7 @@ async fn rebuild_loop(
                 .all(|(_, p)| p.extension().is_some_and(|e| e == "css"));
             state
                 .reloader
-                .send(if css_only { Event::Css } else { Event::Reload });
+                .send(if css_only { Event::Css } else { Event::Static });
             continue;
         }
         let names: Vec<String> = batch.iter().map(|(_, p)| p.display().to_string()).collect();
@@ -273,7 +322,7 @@ async fn rebuild_loop(
                 state.reloader.send(if how == How::Assets && !had_error {
                     Event::Css
                 } else {
-                    Event::Reload
+                    Event::Reload(state.build.current())
                 });
             }
             Ok(Err(e)) => {
@@ -325,7 +374,7 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         for w in &site.warnings {
             tracing::warn!("{w}");
         }
-        *state.files.write().expect("files lock") = Arc::new(files);
+        state.swap_files(files);
         *guard = Some(site);
         state.needs_full.store(false, Ordering::SeqCst);
         return Ok(How::Full);
@@ -370,6 +419,7 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         }
     }
     files.extend(written.into_inner().expect("written lock"));
+    state.build.advance();
     Ok(how)
 }
 

@@ -124,14 +124,14 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
     let Some(path) = clean_path(&raw) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
-    let files = state.files.read().expect("files lock").clone();
+    let (files, build) = state.files_and_build();
     let path = match under_base(&state.base_path, &path) {
         UnderBase::Inside(p) => p,
         UnderBase::ToFront => {
             let front = crate::slug::encode_path(&format!("{}/", state.base_path));
             return (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, front)]).into_response();
         }
-        UnderBase::Outside => return not_found(&files),
+        UnderBase::Outside => return not_found(&files, &build),
     };
     if !state.base_path.is_empty() {
         // ServeDir below reads the request's own URI: give it the path inside the site.
@@ -145,7 +145,7 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
         }
     }
     match lookup(&files, &path) {
-        Lookup::Found(key) => return file_response(StatusCode::OK, &key, &files[&key]),
+        Lookup::Found(key) => return file_response(StatusCode::OK, &key, &files[&key], &build),
         Lookup::Redirect(to) => {
             let to = crate::slug::encode_path(&format!("{}{to}", state.base_path));
             let location = match req.uri().query() {
@@ -196,17 +196,17 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
             return resp;
         }
     }
-    not_found(&files)
+    not_found(&files, &build)
 }
 
-fn not_found(files: &Files) -> Response {
+fn not_found(files: &Files, build: &str) -> Response {
     match files.get("/404.html") {
-        Some(page) => file_response(StatusCode::NOT_FOUND, "/404.html", page),
+        Some(page) => file_response(StatusCode::NOT_FOUND, "/404.html", page, build),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
 
-fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>) -> Response {
+fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>, build: &str) -> Response {
     let mime = mime_guess::from_path(key).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let content_type = if key.ends_with("/atom.xml") || key.ends_with("/feed.xml") {
@@ -221,7 +221,7 @@ fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>) -> Response {
         mime.essence_str().to_string()
     };
     let body = if is_html {
-        Body::from(livereload::inject(bytes))
+        Body::from(livereload::inject(bytes, build))
     } else {
         Body::from(bytes.to_vec())
     };

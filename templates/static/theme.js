@@ -6,10 +6,10 @@
   // The theme's words in the page's language, from the <script> tag (templates/base.html).
   var words = (document.currentScript && document.currentScript.dataset) || {};
   var toggle = document.querySelector(".theme-toggle");
+  var sync = function () {
+    if (toggle) toggle.setAttribute("aria-pressed", String(root.getAttribute("data-theme") === "dark"));
+  };
   if (toggle) {
-    var sync = function () {
-      toggle.setAttribute("aria-pressed", String(root.getAttribute("data-theme") === "dark"));
-    };
     sync();
     toggle.addEventListener("click", function () {
       var next = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
@@ -28,24 +28,33 @@
     }
   }
 
-  document.querySelectorAll(".post-content pre.highlight").forEach(function (pre) {
-    if (pre.closest(".wb-run") || !navigator.clipboard) return;
-    var btn = document.createElement("button");
-    btn.type = "button";
-    btn.className = "copy-code";
-    btn.textContent = words.copy || "Copy";
-    btn.setAttribute("aria-label", words.copyLabel || "Copy code to clipboard");
-    btn.addEventListener("click", function () {
-      navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(function () {
-        btn.textContent = words.copied || "Copied";
-        setTimeout(function () { btn.textContent = words.copy || "Copy"; }, 1500);
+  function addCopyButtons() {
+    document.querySelectorAll(".post-content pre.highlight").forEach(function (pre) {
+      if (pre.closest(".wb-run") || pre.parentNode.classList.contains("code-wrap") || !navigator.clipboard) return;
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "copy-code";
+      btn.textContent = words.copy || "Copy";
+      btn.setAttribute("aria-label", words.copyLabel || "Copy code to clipboard");
+      btn.addEventListener("click", function () {
+        navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(function () {
+          btn.textContent = words.copied || "Copied";
+          setTimeout(function () { btn.textContent = words.copy || "Copy"; }, 1500);
+        });
       });
+      var holder = document.createElement("div");
+      holder.className = "code-wrap";
+      pre.parentNode.insertBefore(holder, pre);
+      holder.appendChild(pre);
+      holder.appendChild(btn);
     });
-    var holder = document.createElement("div");
-    holder.className = "code-wrap";
-    pre.parentNode.insertBefore(holder, pre);
-    holder.appendChild(pre);
-    holder.appendChild(btn);
+  }
+  addCopyButtons();
+
+  // `wirebook serve` morphed a rebuilt page into this one: decorate its new markup too.
+  document.addEventListener("wirebook:morphed", function () {
+    addCopyButtons();
+    sync();
   });
 
   // Search: the search page's own box, else the dialog. Without <dialog> support the

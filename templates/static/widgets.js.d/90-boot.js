@@ -40,3 +40,27 @@ function yieldToPage() {
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
 else boot();
+
+// `wirebook serve` morphs a rebuilt page into the open one (src/serve/livereload.js):
+// widgets whose fence changed, or that are gone, let go of their sockets, streams and
+// timers; then the rebuilt and new ones start. Untouched widgets keep running.
+const DISPOSE = {
+  ajax: (w) => w.setPolling(false),
+  websocket: (w) => w.disconnectAll(),
+  sse: (w) => w.disconnect(),
+  compare: (w) => w.stop(),
+};
+
+document.addEventListener("wirebook:morphed", (event) => {
+  for (const root of event.detail.stale) {
+    try {
+      if (root.wirebookWidget) DISPOSE[root.dataset.demo]?.(root.wirebookWidget);
+      if (root.wirebookSnippet) root.wirebookSnippet.stop();
+    } catch (err) {
+      console.error("wirebook widget failed to stop", root, err);
+    }
+    delete root.wirebookWidget;
+    delete root.wirebookSnippet;
+  }
+  boot();
+});
