@@ -47,6 +47,8 @@ pub struct SiteConfig {
     pub excerpt_separator: String,
     /// Layout aliases: a theme's layout name (`single`) → a template of ours (`post`).
     pub layouts: std::collections::BTreeMap<String, String>,
+    /// Front-matter defaults (Jekyll's `defaults:`): `values` for posts under `path`.
+    pub defaults: Vec<FrontMatterDefaults>,
     pub highlight: HighlightConfig,
     pub examples: ExamplesConfig,
     /// The theme's words, overridden: `"Contents" = "차례"` for the site's language, or a
@@ -54,6 +56,15 @@ pub struct SiteConfig {
     pub messages: toml::Table,
     /// Free-form values for templates (`config.extra.KEY`).
     pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatterDefaults {
+    /// Folder under the site root (`_posts`, `_posts/2024`); empty: every post.
+    pub path: String,
+    /// Front-matter keys and values a post gets when it does not set them.
+    pub values: toml::Table,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -119,6 +130,7 @@ impl Default for SiteConfig {
             timezone: String::new(),
             excerpt_separator: String::new(),
             layouts: Default::default(),
+            defaults: Vec::new(),
             highlight: HighlightConfig::default(),
             examples: ExamplesConfig::default(),
             messages: toml::Table::new(),

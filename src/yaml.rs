@@ -3,4 +3,4 @@
 //! serde_yaml is archived upstream; swapping in a maintained drop-in fork (serde_norway) is a
 //! one-line change here.
 
-pub use serde_yaml::{from_str, from_value, Error, Mapping, Value};
+pub use serde_yaml::{from_str, from_value, to_value, Error, Mapping, Value};

@@ -116,11 +116,21 @@ pub fn split(text: &str) -> Result<Split<'_>, FieldError> {
 
 /// Parses the YAML of `split` into fields. Returns the fields and warnings (near-miss keys).
 pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<FieldError>> {
+    parse_with_defaults(split, &yaml::Mapping::new())
+}
+
+/// [`parse`], with `defaults` (Jekyll's `defaults:` values) for the keys the post does not set.
+pub fn parse_with_defaults(
+    split: &Split<'_>,
+    defaults: &yaml::Mapping,
+) -> Result<(FrontMatter, Vec<FieldError>), Vec<FieldError>> {
     let mut fm = FrontMatter::default();
-    if split.yaml.trim().is_empty() {
-        return Ok((fm, Vec::new()));
-    }
-    let value: yaml::Value = yaml::from_str(split.yaml).map_err(|e| {
+    let text = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    let value: yaml::Value = yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((split.yaml_line, None), |l| {
             (split.yaml_line + l.line() - 1, Some(l.column()))
         });
@@ -131,9 +141,9 @@ pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<Fi
             message: format!("invalid YAML front matter: {}", strip_location(&message)),
         }]
     })?;
-    let map = match value {
+    let mut map = match value {
         yaml::Value::Mapping(m) => m,
-        yaml::Value::Null => return Ok((fm, Vec::new())),
+        yaml::Value::Null => yaml::Mapping::new(),
         _ => {
             return Err(vec![FieldError {
                 line: split.yaml_line,
@@ -143,6 +153,11 @@ pub fn parse(split: &Split<'_>) -> Result<(FrontMatter, Vec<FieldError>), Vec<Fi
         }
     };
 
+    for (key, value) in defaults {
+        if !map.contains_key(key) {
+            map.insert(key.clone(), value.clone());
+        }
+    }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (key, value) in map {

@@ -78,6 +78,24 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
+/// The `defaults` values that apply to `rel`: every entry whose `path` contains it, the
+/// more specific (longer) path winning, as in Jekyll.
+fn defaults_for(rel: &Path, config: &SiteConfig) -> crate::yaml::Mapping {
+    let mut entries: Vec<_> = config
+        .defaults
+        .iter()
+        .filter(|d| rel.starts_with(d.path.trim_matches('/')))
+        .collect();
+    entries.sort_by_key(|d| d.path.trim_matches('/').len());
+    let mut out = crate::yaml::Mapping::new();
+    for d in entries {
+        if let Ok(crate::yaml::Value::Mapping(values)) = crate::yaml::to_value(&d.values) {
+            out.extend(values);
+        }
+    }
+    out
+}
+
 /// Jekyll reads only `YYYY-MM-DD-title.md` in `_posts/` and skips other names; so do we,
 /// with this warning.
 pub fn skipped_by_jekyll(rel: &Path) -> Option<Problem> {
@@ -116,7 +134,8 @@ impl Page {
             message: e.message,
         };
         let split = front_matter::split(&text).map_err(|e| vec![field_problem(e)])?;
-        let (fm, warnings) = front_matter::parse(&split)
+        let defaults = defaults_for(rel, config);
+        let (fm, warnings) = front_matter::parse_with_defaults(&split, &defaults)
             .map_err(|errs| errs.into_iter().map(field_problem).collect::<Vec<_>>())?;
         let warnings = warnings.into_iter().map(field_problem).collect();
         let (body, body_line) = (split.body.to_string(), split.body_line);

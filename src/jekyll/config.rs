@@ -73,11 +73,66 @@ pub fn translate(text: &str) -> std::result::Result<toml::Table, String> {
             out.insert("posts_per_page".into(), toml::Value::Integer(n as i64));
         }
     }
+    let defaults = front_matter_defaults(map.get("defaults"));
+    if !defaults.is_empty() {
+        out.insert("defaults".into(), toml::Value::Array(defaults));
+    }
     // Jekyll's own default is the `date` style, not wirebook's.
     if !out.contains_key("permalink") {
         out.insert("permalink".into(), toml::Value::String("date".into()));
     }
     Ok(out)
+}
+
+/// Jekyll's `defaults:` entries that apply to posts (`type: posts`, or no type), as
+/// `[[defaults]]` tables with `path` and `values`.
+fn front_matter_defaults(value: Option<&yaml::Value>) -> Vec<toml::Value> {
+    let Some(yaml::Value::Sequence(entries)) = value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let scope = entry.get("scope");
+            let kind = scope.and_then(|s| s.get("type")).and_then(|t| t.as_str());
+            if kind.is_some_and(|k| k != "posts" && k != "drafts") {
+                return None;
+            }
+            let path = scope
+                .and_then(|s| s.get("path"))
+                .and_then(|p| p.as_str())
+                .unwrap_or("");
+            let toml::Value::Table(values) = to_toml(entry.get("values")?)? else {
+                return None;
+            };
+            let mut table = toml::Table::new();
+            table.insert("path".into(), toml::Value::String(path.into()));
+            table.insert("values".into(), toml::Value::Table(values));
+            Some(toml::Value::Table(table))
+        })
+        .collect()
+}
+
+/// YAML → TOML for front-matter values; nulls (which TOML lacks) are left out.
+fn to_toml(value: &yaml::Value) -> Option<toml::Value> {
+    Some(match value {
+        yaml::Value::Null => return None,
+        yaml::Value::Bool(b) => toml::Value::Boolean(*b),
+        yaml::Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        yaml::Value::String(s) => toml::Value::String(s.clone()),
+        yaml::Value::Sequence(items) => {
+            toml::Value::Array(items.iter().filter_map(to_toml).collect())
+        }
+        yaml::Value::Mapping(m) => toml::Value::Table(
+            m.iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), to_toml(v)?)))
+                .collect(),
+        ),
+        yaml::Value::Tagged(t) => return to_toml(&t.value),
+    })
 }
 
 /// `url` + `baseurl` as one `base_url`; `None` when neither is set.
@@ -114,6 +169,20 @@ mod tests {
         assert_eq!(t["permalink"].as_str(), Some("date"));
         assert_eq!(t["excerpt_separator"].as_str(), Some("<!--more-->"));
         assert!(!t.contains_key("plugins"));
+        assert!(!t.contains_key("defaults"));
+    }
+
+    #[test]
+    fn defaults_for_posts_are_kept() {
+        let t = translate(
+            "defaults:\n  - scope: {path: \"\", type: posts}\n    values: {layout: single, toc: true, comments: null}\n  - scope: {type: pages}\n    values: {layout: page}\n",
+        )
+        .unwrap();
+        let d = t["defaults"].as_array().unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0]["values"]["layout"].as_str(), Some("single"));
+        assert_eq!(d[0]["values"]["toc"].as_bool(), Some(true));
+        assert!(d[0]["values"].get("comments").is_none());
     }
 
     #[test]
