@@ -121,7 +121,7 @@ fn settings<T: DeserializeOwned + Default>(body: &str) -> Result<T, String> {
     }
     yaml::from_str(body).map_err(|e| {
         let msg = e.to_string();
-        // serde_yaml says "unknown field `x`, expected one of …"; that is the useful part.
+        // serde_norway says "unknown field `x`, expected one of …"; that is the useful part.
         format!("invalid demo settings: {msg}")
     })
 }

@@ -1,6 +1,6 @@
 //! The one place that knows which YAML crate we use.
 //!
-//! serde_yaml is archived upstream; swapping in a maintained drop-in fork (serde_norway) is a
-//! one-line change here.
+//! serde_yaml is archived upstream (0.9.34+deprecated); this is its maintained fork,
+//! serde_norway, with the same API and the same error messages and locations.
 
-pub use serde_yaml::{from_str, from_value, to_value, Error, Mapping, Value};
+pub use serde_norway::{from_str, from_value, to_value, Error, Mapping, Value};

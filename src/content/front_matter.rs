@@ -243,14 +243,14 @@ pub fn parse_with_defaults(
 }
 
 fn strip_location(msg: &str) -> String {
-    // serde_yaml appends " at line L column C", which is relative to the front matter.
+    // serde_norway appends " at line L column C", which is relative to the front matter.
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
 }
 
-/// serde_yaml counts lines from the top of the front matter; rewrite every "at line N" in its
+/// serde_norway counts lines from the top of the front matter; rewrite every "at line N" in its
 /// message so it counts from the top of the file.
 fn relocate(msg: &str, offset: usize) -> String {
     let mut out = String::with_capacity(msg.len());
