@@ -1,5 +1,8 @@
 // ───────────────────────────── widget chrome ─────────────────────────────
 
+/** Where `examples-server` listens when started without flags. */
+const LOCAL_EXAMPLES = "http://127.0.0.1:3000";
+
 const STATE_LABEL = {
   idle: "idle",
   connecting: "connecting…",
@@ -133,6 +136,13 @@ class Widget {
 
   /** Set what "copy as curl" copies; `label` names the tool (curl or websocat). */
   setCommand(text, tool = "curl") {
+    if (text && net.kind === "browser") {
+      // The page's own origin serves no endpoints: show the request against an
+      // examples server the reader runs (its default address), and say so.
+      const origin = new URL(EXAMPLES).origin;
+      text = text.split(origin).join(LOCAL_EXAMPLES).split(origin.replace(/^http/, "ws")).join(LOCAL_EXAMPLES.replace(/^http/, "ws"));
+      this.cmdLabel.textContent = t("The same request in a terminal, against an examples server of your own ({where})", { where: new URL(LOCAL_EXAMPLES).host });
+    }
     this.command = text;
     this.cmdLine.hidden = !text;
     this.cmdCode.textContent = text || "";
