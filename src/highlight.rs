@@ -91,7 +91,10 @@ impl FenceOptions {
             .find(|c: char| c.is_whitespace() || c == ',' || c == '{')
             .unwrap_or(rest.len());
         opts.lang = rest[..lang_end].to_string();
-        rest = rest[lang_end..].trim_start_matches([',', '{', ' ', '\t']);
+        // Any whitespace the `find`s below stop at must be skipped here too (a no-break
+        // space once made this loop spin forever; found by fuzz/markdown).
+        rest = rest[lang_end..]
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '{');
         while !rest.is_empty() {
             let key_end = rest
                 .find(|c: char| c == '=' || c.is_whitespace() || c == ',' || c == '}')
@@ -128,7 +131,7 @@ impl FenceOptions {
                     ))
                 }
             }
-            rest = rest.trim_start_matches([',', '}', ' ', '\t']);
+            rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '}');
         }
         Ok(opts)
     }
@@ -472,6 +475,14 @@ mod tests {
         assert_eq!(o.hl_lines, [(2, 2), (4, 6)]);
         assert_eq!(FenceOptions::parse("js run").unwrap().flags, ["run"]);
         assert!(FenceOptions::parse("js hl_lines=\"x\"").is_err());
+        // Whitespace other than space and tab once looped forever (fuzz/markdown).
+        for info in [
+            "rust\u{a0}linenos",
+            "js\u{b}run",
+            "py linenos\u{c}\u{3000}x",
+        ] {
+            assert!(FenceOptions::parse(info).is_ok(), "{info:?}");
+        }
     }
 
     #[test]
