@@ -166,7 +166,12 @@ impl SiteConfig {
         // Parsed alone first, so a mistake in wirebook.toml is reported with its line.
         let mut config =
             Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        // Where a problem in the merged settings is reported: wirebook.toml if there is one.
+        let mut shown = path.clone();
         if let Some((jekyll_path, mut table)) = jekyll {
+            if !path.exists() {
+                shown = jekyll_path.clone();
+            }
             let own: toml::Table = toml::from_str(&text).unwrap_or_default();
             table.extend(own);
             config = toml::Value::Table(table)
@@ -178,7 +183,7 @@ impl SiteConfig {
         }
         config
             .validate()
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("{}: {e}", shown.display()))?;
         config.examples.url = config.examples.url.trim_end_matches('/').to_string();
         Ok(config)
     }

@@ -287,3 +287,26 @@ fn wirebook_toml_wins_over_config_yml_and_maps_layouts() {
     assert!(site.exists(CHAP10));
     assert_eq!(attrs(&index, "html", "lang"), ["ko"]);
 }
+
+#[test]
+fn config_problems_name_config_yml_and_new_writes_into_posts() {
+    let site = TestSite::fixture("jekyll");
+    let config = site.root().join("_config.yml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("Asia/Seoul", "Mars/Base")).unwrap();
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("_config.yml: `timezone`: unknown time zone \"Mars/Base\""),
+        "{err}"
+    );
+
+    std::fs::remove_dir(site.root().join("posts")).unwrap();
+    let out = site.run(&["new", "새 글"]);
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(
+        path.contains("/_posts/") && path.ends_with("-새-글.md"),
+        "{path}"
+    );
+}

@@ -11,7 +11,13 @@ pub fn run(args: NewArgs) -> Result<()> {
     if slug.is_empty() {
         bail!("cannot make a slug from {:?}; pass --slug", args.title);
     }
-    let dir = args.root.join("posts");
+    // A Jekyll root keeps its posts in _posts/.
+    let jekyll_posts = args.root.join(wirebook::jekyll::POSTS_DIR);
+    let dir = if jekyll_posts.is_dir() && !args.root.join("posts").is_dir() {
+        jekyll_posts
+    } else {
+        args.root.join("posts")
+    };
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{}-{slug}.md", now.format("%Y-%m-%d")));
     if path.exists() {
