@@ -106,7 +106,8 @@ impl Served {
         let meta: serde_json::Value =
             serde_json::from_str(&self.get("/search/meta.json").await.2).unwrap();
         let buckets = meta["buckets"].as_u64().unwrap() as u32;
-        let key = wirebook::search::tokens::shard_key(term);
+        let split = meta["split"].as_object().unwrap();
+        let key = wirebook::search::tokens::shard_key(term, &|k| split.contains_key(k));
         let b = wirebook::search::tokens::bucket(key, buckets);
         let shard: serde_json::Value =
             serde_json::from_str(&self.get(&format!("/search/index/{b}.json")).await.2).unwrap();

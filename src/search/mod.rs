@@ -2,9 +2,10 @@
 //! server, no CDN, works offline and under a base path.
 //!
 //! Files (under `search/`):
-//! - `meta.json`: `{"v": version, "buckets": B, "docs": N}`, fetched first (revalidated);
+//! - `meta.json`: `{"v": version, "buckets": B, "docs": N, "split": {prefix: [longer prefixes]}}`,
+//!   fetched first (revalidated);
 //! - `index/B.json`: one shard, `{"term": postings}` for the terms whose shard key hashes to B
-//!   (see `tokens.rs`). Postings are the ids of the posts holding the term, ascending, each
+//!   (see `tokens.rs`; a key listed in `split` was divided one character further). Postings are the ids of the posts holding the term, ascending, each
 //!   written as `(id − previous id) × 2 + in_title` (the first counts from −1);
 //! - `doc/ID.json`: `{"u": url, "t": title, "d": date, "x": text}` for the results list: the
 //!   passage shown, and the check that a candidate really contains the query.
@@ -14,7 +15,7 @@
 
 pub mod tokens;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -67,18 +68,18 @@ pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
             list.push(gap * 2 + u64::from(in_title));
         }
     }
-    // Size the buckets so a shard holds about SHARD_BYTES.
-    let total: usize = postings
-        .iter()
-        .map(|(t, (_, p))| t.len() + 4 + p.len() * 3)
-        .sum();
+    // Popular prefixes are split (one character longer, as often as it takes) so that no key
+    // holds much more than a shard; then keys are hashed into buckets of about SHARD_BYTES.
+    let size = |t: &str, p: &[u64]| t.len() + 4 + p.len() * 3;
+    let (keys, split) = place(postings.iter().map(|(t, (_, p))| (*t, size(t, p))));
+    let total: usize = postings.iter().map(|(t, (_, p))| size(t, p)).sum();
     let buckets = total.div_ceil(SHARD_BYTES).clamp(1, MAX_BUCKETS) as u32;
     let mut shards: Vec<serde_json::Map<String, serde_json::Value>> =
         vec![serde_json::Map::new(); buckets as usize];
     let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().map(|(t, (_, p))| (t, p)).collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (term, list) in terms {
-        let b = tokens::bucket(tokens::shard_key(term), buckets) as usize;
+        let b = tokens::bucket(keys[term], buckets) as usize;
         shards[b].insert(term.to_string(), list.into());
     }
     let mut files: Vec<(String, Vec<u8>)> = shards
@@ -109,10 +110,81 @@ pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
             .iter()
             .flat_map(|(name, bytes)| [name.as_bytes(), &bytes[..]]),
     );
-    let meta = json!({"v": version, "buckets": buckets, "docs": docs.len()});
+    let meta = json!({"v": version, "buckets": buckets, "docs": docs.len(), "split": split});
     files.push((
         "search/meta.json".into(),
         serde_json::to_vec(&meta).expect("json"),
     ));
     files
+}
+
+/// Popular prefixes split (in `split`, prefix → the one-character-longer prefixes it became)
+/// until no key holds much more than a shard; each term's key, as `tokens::shard_key` finds it.
+type Placement<'a> = (
+    HashMap<&'a str, &'a str>,
+    BTreeMap<String, BTreeSet<String>>,
+);
+
+fn place<'a>(sizes: impl Iterator<Item = (&'a str, usize)>) -> Placement<'a> {
+    let mut groups: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+    for (term, size) in sizes {
+        let key = tokens::shard_key(term, &|_| false);
+        groups.entry(key).or_default().push((term, size));
+    }
+    let mut split: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut keys: HashMap<&str, &str> = HashMap::new();
+    let mut todo: Vec<(&str, Vec<(&str, usize)>)> = groups.into_iter().collect();
+    while let Some((key, terms)) = todo.pop() {
+        let total: usize = terms.iter().map(|(_, n)| n).sum();
+        let n = key.chars().count();
+        if total <= SHARD_BYTES || terms.iter().all(|(t, _)| t.len() == key.len()) {
+            keys.extend(terms.iter().map(|(t, _)| (*t, key)));
+            continue;
+        }
+        let mut children: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+        for (t, size) in terms {
+            if t.len() == key.len() {
+                keys.insert(t, key);
+            } else {
+                children
+                    .entry(tokens::prefix(t, n + 1))
+                    .or_default()
+                    .push((t, size));
+            }
+        }
+        split.insert(
+            key.to_string(),
+            children.keys().map(|c| c.to_string()).collect(),
+        );
+        todo.extend(children);
+    }
+    (keys, split)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn popular_prefixes_split_and_every_term_is_where_shard_key_looks() {
+        let terms = [
+            "re", "read", "ready", "request", "result", "resolver", "rust", "통신", "통계", "통합",
+            "통과", "웹소",
+        ];
+        let big = SHARD_BYTES / 3;
+        let (keys, split) = place(terms.iter().map(|t| (*t, big)));
+        assert_eq!(
+            split["re"],
+            BTreeSet::from(["rea".to_string(), "req".into(), "res".into()])
+        );
+        assert!(split.contains_key("통") && !split.contains_key("웹"));
+        for t in terms {
+            let found = tokens::shard_key(t, &|k| split.contains_key(k));
+            assert_eq!(found, keys[t], "{t}");
+        }
+        assert_eq!(keys["re"], "re");
+        assert_eq!(keys["resolver"], "res");
+        assert_eq!(keys["통신"], "통신");
+        assert_eq!(keys["rust"], "ru");
+    }
 }

@@ -9,7 +9,8 @@
 //!   browser, so bigrams that occur apart do not make a false match.
 //!
 //! Terms live in shards: all terms that share a key (a word's first two characters, a bigram's
-//! first character) land in one bucket, so a prefix query reads one file.
+//! first character, one character more where the index split a popular prefix) land in one
+//! bucket, so a prefix query reads one file, or the few its split prefix became.
 
 use crate::reading::{script, Script};
 
@@ -70,11 +71,23 @@ pub fn terms(text: &str, mut f: impl FnMut(&str)) {
     flush_run(&mut run, &mut f);
 }
 
-/// The part of a term that picks its shard: a bigram's first character, a word's first two.
-pub fn shard_key(term: &str) -> &str {
-    let mut chars = term.char_indices();
-    let first = chars.next().map(|(_, c)| c);
-    let n = if first.is_some_and(is_cjk) { 1 } else { 2 };
+/// The prefix that picks a term's shard: its first two characters (a bigram: its first
+/// one), one character longer for each level the index split that prefix into (`split`, a
+/// popular prefix such as `re` becomes `res`, `req`, …), and never longer than the term.
+pub fn shard_key<'a>(term: &'a str, split: &dyn Fn(&str) -> bool) -> &'a str {
+    let first = term.chars().next();
+    let mut n = if first.is_some_and(is_cjk) { 1 } else { 2 };
+    loop {
+        let key = prefix(term, n);
+        if key.len() == term.len() || !split(key) {
+            return key;
+        }
+        n += 1;
+    }
+}
+
+/// The first `n` characters of `term` (all of it when shorter).
+pub fn prefix(term: &str, n: usize) -> &str {
     match term.char_indices().nth(n) {
         Some((i, _)) => &term[..i],
         None => term,
@@ -125,9 +138,14 @@ mod tests {
 
     #[test]
     fn shard_keys_and_buckets() {
-        assert_eq!(shard_key("websocket"), "we");
-        assert_eq!(shard_key("통신"), "통");
-        assert_eq!(shard_key("2"), "2");
+        let none = |_: &str| false;
+        assert_eq!(shard_key("websocket", &none), "we");
+        assert_eq!(shard_key("통신", &none), "통");
+        assert_eq!(shard_key("2", &none), "2");
+        let split = |k: &str| ["we", "web", "통"].contains(&k);
+        assert_eq!(shard_key("websocket", &split), "webs");
+        assert_eq!(shard_key("web", &split), "web");
+        assert_eq!(shard_key("통신", &split), "통신");
         // FNV-1a's published value for "a"; search.js computes the same (browser test).
         assert_eq!(bucket("a", u32::MAX), 0xe40c_292c);
     }

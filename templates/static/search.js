@@ -13,6 +13,7 @@
   if (window.wirebookSearch) return;
 
   var BATCH = 10; // documents fetched (and checked) at a time, and results per "More"
+  var MAX_PREFIX_SHARDS = 8; // shards a prefix query may read besides its own
   var PARTICLES = ["에서는", "으로는", "에게서", "입니다", "이라고", "에서", "에게", "으로",
     "부터", "까지", "처럼", "보다", "이나", "이랑", "하고", "라고", "에는", "은", "는", "이",
     "가", "을", "를", "에", "의", "와", "과", "도", "로", "만", "랑"];
@@ -38,9 +39,31 @@
     return h % Math.max(n, 1);
   }
 
-  function shardKey(term) {
-    var chars = Array.from(term);
-    return chars.slice(0, isCJK(chars[0].codePointAt(0)) ? 1 : 2).join("");
+  /**
+   * The shard keys a query term needs, as src/search/tokens.rs `shard_key` places terms: the
+   * first two characters (one for CJK), one longer per level `split` divided that prefix. A
+   * prefix (or a syllable still being typed) that ends at a split prefix needs it and the
+   * prefixes it was split into.
+   */
+  function shardKeys(term, split) {
+    var chars = Array.from(term.key);
+    var n = isCJK(chars[0].codePointAt(0)) ? 1 : 2;
+    if (term.open) n = 1; // the second character is not known yet
+    var key = chars.slice(0, n).join("");
+    while (split[key] && chars.length > n && !(term.open && n === 1)) key = chars.slice(0, ++n).join("");
+    if (term.exact || !split[key]) return [key];
+    var kids = split[key];
+    if (term.open) {
+      var base = chars[1].codePointAt(0);
+      kids = kids.filter(function (k) {
+        var cp = Array.from(k)[1].codePointAt(0);
+        return cp >= base && cp < base + 28;
+      });
+    }
+    // A short prefix of a popular stem ("re" while typing "resolver") would need dozens of
+    // shards: it gets its own and, when they are few, the next level's; the next keystroke
+    // narrows it to one.
+    return kids.length <= MAX_PREFIX_SHARDS ? [key].concat(kids) : [key];
   }
 
   /**
@@ -162,10 +185,15 @@
     }
     return cache.get(path);
   };
-  Index.prototype.shard = function (key) {
+  /** Every shard `term` may live in, merged into one object. */
+  Index.prototype.shard = function (term) {
     var self = this;
     return this.load().then(function (meta) {
-      return self.get(self.shards, "/search/index/" + bucket(shardKey(key), meta.buckets) + ".json");
+      var files = new Set(shardKeys(term, meta.split || {}).map(function (k) {
+        return "/search/index/" + bucket(k, meta.buckets) + ".json";
+      }));
+      return Promise.all(Array.from(files).map(function (f) { return self.get(self.shards, f); }))
+        .then(function (shards) { return Object.assign.apply(null, [{}].concat(shards)); });
     });
   };
   Index.prototype.doc = function (id) { return this.get(this.docs, "/search/doc/" + id + ".json"); };
@@ -175,7 +203,7 @@
     var self = this;
     var terms = [];
     groups.forEach(function (g) { terms.push.apply(terms, g.terms); });
-    return Promise.all(terms.map(function (t) { return self.shard(t.key); })).then(function (shards) {
+    return Promise.all(terms.map(function (t) { return self.shard(t); })).then(function (shards) {
       var result = null;
       terms.forEach(function (t, i) {
         var found = new Map();
