@@ -45,6 +45,24 @@ fn a_permalink_that_leaves_the_output_is_refused_with_file_and_line() {
 }
 
 #[test]
+fn a_redirect_that_leaves_the_output_is_refused_with_file_and_line() {
+    let site = TestSite::nested();
+    site.write(
+        "posts/2025-01-01-x.md",
+        post("redirect_from: [/old/, ../../escaped/]\n"),
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "posts/2025-01-01-x.md:3: redirect_from \"../../escaped/\" leaves the output folder"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn permalinks_are_normalised_inside_the_output() {
     let site = TestSite::nested();
     site.write("posts/2025-01-01-x.md", post("permalink: /a/./b/../c//\n"));

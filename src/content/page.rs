@@ -193,6 +193,13 @@ impl Page {
         );
         let path = contain_url_path(&expanded)
             .map_err(|e| Problem::at(rel, path_line, format!("permalink {expanded:?} {e}")))?;
+        // Redirect pages are written at these paths: the same containment, the same message.
+        for from in &fm.redirect_from {
+            contain_url_path(&format!("/{from}")).map_err(|e| {
+                let line = fm.lines.get("redirect_from").copied().unwrap_or(1);
+                Problem::at(rel, line, format!("redirect_from {from:?} {e}"))
+            })?;
+        }
         let slug = slugify(slug_source);
         Ok(Page {
             source: rel.to_path_buf(),
