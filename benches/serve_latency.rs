@@ -1,9 +1,16 @@
-//! Save-to-reload latency of `wirebook serve`: edits one post N times and measures the time
-//! from the file write to the reload event on the live-reload stream.
+//! Save-to-screen latency of `wirebook serve`: edits one post N times and measures the time
+//! from the file write to (1) the reload event on the live-reload stream and (2) the edited
+//! text on screen in a page open in headless Chromium (the frame after the morph put it
+//! in the DOM), as the reader sees it.
 //!
 //! `WIREBOOK_BENCH_SITE=DIR cargo bench --bench serve_latency` (DIR holds wirebook.toml and
 //! posts/, e.g. a corpus from ../shared/bench/gen-corpus). Without it, a 200-post site is
-//! generated in a temp dir. `WIREBOOK_BENCH_EDITS` sets N (default 20).
+//! generated in a temp dir. `WIREBOOK_BENCH_EDITS` sets N (default 20). The browser part
+//! needs Chromium and chromedriver (skipped, saying so, without them).
+
+#[allow(dead_code)]
+#[path = "../tests/browser/mod.rs"]
+mod browser;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -106,16 +113,116 @@ async fn main() {
         samples.push(t.elapsed());
         assert_eq!(event, "reload");
     }
+    std::fs::write(&target, &original).unwrap();
+    report("save-to-reload event", &mut samples);
+
+    let slug = target.file_stem().unwrap().to_string_lossy().to_string();
+    let slug = slug.splitn(4, '-').nth(3).unwrap_or(&slug).to_string();
+    let sitemap = client
+        .get(format!("{base}/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let url = sitemap
+        .split("<loc>")
+        .filter_map(|l| l.split("</loc>").next())
+        .find(|u| u.contains(&format!("/{slug}/")))
+        .unwrap_or_else(|| panic!("no URL for {slug} in the sitemap"))
+        .to_string();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screen(&url, &target, &original, edits).await;
     std::fs::write(&target, original).unwrap();
+}
+
+fn report(what: &str, samples: &mut [Duration]) {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "save-to-reload over {edits} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        "{what} over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        samples.len(),
         ms(samples[samples.len() / 2]),
         ms(samples[samples.len() * 9 / 10]),
         ms(samples[0]),
         ms(samples[samples.len() - 1])
     );
+}
+
+/// Save to screen in Chromium: the page notes (in wall-clock time, the same clock as the
+/// file write) the animation frame in which the edited text is first in its DOM.
+async fn screen(url: &str, target: &std::path::Path, original: &str, edits: usize) {
+    let Some(driver) = browser::Driver::start().await.unwrap() else {
+        println!("save-to-screen: skipped (no Chromium/chromedriver)");
+        return;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let c = driver
+        .session(browser::Viewport::Desktop, profile.path())
+        .await
+        .unwrap();
+    c.goto(url).await.unwrap();
+    browser::wait_until(
+        &c,
+        "the live-reload connection",
+        Duration::from_secs(30),
+        "return document.documentElement.getAttribute('data-wirebook-live') === 'connected'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    browser::js(
+        &c,
+        "new MutationObserver(function () {
+           if (!window.__want || window.__seen || document.body.textContent.indexOf(window.__want) < 0) return;
+           requestAnimationFrame(function () { window.__seen = performance.timeOrigin + performance.now(); });
+         }).observe(document.body, { childList: true, subtree: true, characterData: true });
+         window.__sameDocument = true; return true",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut to_screen = Vec::new();
+    for i in 0..edits {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let want = format!("wbscreen{i}x");
+        browser::js(
+            &c,
+            "window.__want = arguments[0]; window.__seen = null; return true",
+            vec![want.clone().into()],
+        )
+        .await
+        .unwrap();
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1000.0;
+        std::fs::write(target, format!("{original}\n\nEdit {want}.\n")).unwrap();
+        let seen = browser::wait_until(
+            &c,
+            "the edited text on screen",
+            Duration::from_secs(30),
+            "return window.__seen",
+            vec![],
+        )
+        .await
+        .unwrap();
+        to_screen.push(Duration::from_secs_f64(
+            (seen.as_f64().unwrap() - wall).max(0.0) / 1000.0,
+        ));
+    }
+    let same = browser::js(&c, "return window.__sameDocument === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same,
+        serde_json::json!(true),
+        "the page was morphed, never reloaded"
+    );
+    report("save-to-screen (Chromium)", &mut to_screen);
+    c.close().await.unwrap();
 }
 
 mod bytes_alias {
