@@ -111,6 +111,10 @@ pub struct BuildArgs {
     /// Print only warnings and errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Render every post afresh: neither read nor write the build cache in
+    /// ROOT/.wirebook-cache/ (rendered Markdown and highlighted code by content hash).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@
 //! checks) → [`markdown`] (+ [`highlight`], [`widgets`]) → [`render`] (Tera) → [`output`]
 //! (atomic write). [`site`] strings the stages together.
 
+pub mod cache;
 pub mod cjk_emphasis;
 pub mod config;
 pub mod content;

@@ -22,7 +22,7 @@ use crate::slug::{heading_id, IdSet};
 use crate::summary::Collector;
 use crate::widgets;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -217,6 +217,7 @@ fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
         base_url: Some(target.base_url.clone()),
         drafts: false,
         quiet: true,
+        cache: false,
     })?;
     if summary.posts == 0 {
         bail!("{}", no_posts_message(&opts.root));

@@ -18,7 +18,7 @@ pub const JAPANESE_PER_MINUTE: usize = 357;
 pub const CHINESE_PER_MINUTE: usize = 255;
 
 /// What a page's text contains, counted once at render time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Runs of letters or digits outside CJK scripts (`WebSocket`, `HTTP/2` is two).
     pub words: usize,

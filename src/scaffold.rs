@@ -29,7 +29,7 @@ pub fn init(opts: &InitOptions) -> Result<Vec<PathBuf>> {
     let files: Vec<(PathBuf, String)> = vec![
         ("wirebook.toml".into(), config(opts)),
         (post, sample_post(opts)),
-        (".gitignore".into(), "/public/\n".into()),
+        (".gitignore".into(), "/public/\n/.wirebook-cache/\n".into()),
     ];
     for taken in ["wirebook.toml", "posts"] {
         let path = opts.dir.join(taken);

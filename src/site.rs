@@ -12,6 +12,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::cache::{Entry as CacheEntry, MarkdownCache};
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::library::{Library, LoadResult};
 use crate::content::page::Page;
@@ -40,6 +41,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Print nothing but warnings and errors.
     pub quiet: bool,
+    /// Read and write the build cache, `.wirebook-cache/` (`build` does unless
+    /// `--no-cache`; `check` and `serve` never use it).
+    pub cache: bool,
 }
 
 #[derive(Debug)]
@@ -71,6 +75,8 @@ pub struct Site {
     pub(crate) include_drafts: bool,
     /// Theme assets (`/assets/…`), with the site's `templates/static/` overrides.
     pub assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
+    /// The build cache, saved by `build` when it succeeds.
+    cache: Option<MarkdownCache>,
 }
 
 impl Site {
@@ -110,11 +116,29 @@ impl Site {
         let links = liquid::Links::new(library.pages.iter());
 
         let t = Instant::now();
+        let cache = if opts.cache {
+            // Everything besides a post's text that its Markdown stage reads.
+            MarkdownCache::open(root, &format!("{config:?}\0{}", base.path))
+        } else {
+            MarkdownCache::off()
+        };
         let rendered: Vec<Result<Vec<Problem>, Vec<Problem>>> = library
             .pages
             .par_iter_mut()
-            .map(|p| render_markdown(p, &config, &base, &styles, &messages, &links))
+            .map(|p| {
+                cached_markdown(p, &cache, |p| {
+                    render_markdown(p, &config, &base, &styles, &messages, &links)
+                })
+            })
             .collect();
+        if cache.is_on() {
+            tracing::debug!(
+                "{} of {} posts from the cache",
+                cache.hits(),
+                library.pages.len()
+            );
+        }
+        let cache = cache.is_on().then_some(cache);
         for r in rendered {
             match r {
                 Ok(w) => warnings.extend(w),
@@ -156,6 +180,7 @@ impl Site {
             asset_version,
             include_drafts: opts.drafts,
             assets,
+            cache,
         };
         let clashes = site.generated_clashes(&site.library.pages);
         if !clashes.is_empty() {
@@ -582,6 +607,33 @@ pub enum Job {
 }
 
 /// Markdown → HTML for one page, in place. Returns its warnings, or its problems.
+/// `render` (the Markdown stage) through the build cache. Jekyll sources are not cached:
+/// their Liquid tags read other posts' URLs.
+fn cached_markdown(
+    page: &mut Page,
+    cache: &MarkdownCache,
+    render: impl FnOnce(&mut Page) -> Result<Vec<Problem>, Vec<Problem>>,
+) -> Result<Vec<Problem>, Vec<Problem>> {
+    if !cache.is_on() || crate::jekyll::is_jekyll_source(&page.source) {
+        return render(page);
+    }
+    let key = cache.key(page);
+    if let Some(entry) = cache.get(key) {
+        page.body = String::new();
+        page.rendered = entry.rendered;
+        return Ok(entry.warnings);
+    }
+    let warnings = render(page)?;
+    cache.keep(
+        key,
+        CacheEntry {
+            rendered: page.rendered.clone(),
+            warnings: warnings.clone(),
+        },
+    );
+    Ok(warnings)
+}
+
 pub fn render_markdown(
     page: &mut Page,
     config: &SiteConfig,
@@ -668,6 +720,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     }
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     let staging = Staging::new(&out, &opts.root)?;
+    // Encoded while the templates render; written only once the build has succeeded.
+    let cache = site
+        .cache
+        .take()
+        .map(|c| std::thread::spawn(move || c.encode()));
     let t = Instant::now();
     let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
     tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
@@ -683,6 +740,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let t = Instant::now();
     staging.commit()?;
     tracing::debug!("swapped the new site in in {:?}", t.elapsed());
+    if let Some(w) = cache.and_then(|h| h.join().ok().flatten()?.write()) {
+        tracing::warn!("{w}");
+    }
     Ok(BuildSummary {
         posts: site.library.pages.len(),
         pages,

@@ -123,8 +123,10 @@ fn publish_twice_keeps_history_and_never_touches_the_users_checkout() {
 
     // The tree is exactly the built site plus .nojekyll and CNAME.
     let built = repo.path().join("built");
+    // The reference build leaves no build cache in the user's checkout, compared below.
     repo.wirebook_ok(&[
         "build",
+        "--no-cache",
         "--out",
         built.to_str().unwrap(),
         "--base-url",

@@ -53,6 +53,7 @@ async fn serve_with(name: &str, base: &str, extra: &[(String, String)]) -> Resul
         base_url: Some(format!("http://127.0.0.1{base}/")),
         drafts: false,
         quiet: true,
+        cache: false,
     };
     tokio::task::spawn_blocking(move || wirebook::site::build(&opts))
         .await?

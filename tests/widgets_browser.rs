@@ -174,6 +174,7 @@ async fn build_and_serve(examples_url: &str, opts: &SiteOpts<'_>) -> Result<Fixt
         base_url: opts.base_url.map(str::to_owned),
         drafts: false,
         quiet: true,
+        cache: false,
     };
     // The generator is synchronous (rayon); keep it off the async workers.
     tokio::task::spawn_blocking(move || wirebook::site::build(&build))

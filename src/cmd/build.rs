@@ -12,6 +12,7 @@ pub fn run(args: BuildArgs) -> Result<()> {
         base_url: args.site.base_url,
         drafts: args.site.drafts,
         quiet: args.quiet,
+        cache: !args.no_cache,
     };
     let summary = site::build(&opts)?;
     if !opts.quiet {

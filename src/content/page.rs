@@ -51,8 +51,8 @@ pub struct Page {
     pub rendered: Rendered,
 }
 
-/// What the Markdown stage produces for a page.
-#[derive(Debug, Clone, Default)]
+/// What the Markdown stage produces for a page (kept in the build cache, `cache.rs`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,

@@ -206,6 +206,7 @@ pub async fn run_on(
         base_url: Some(site_url.clone()),
         drafts: opts.drafts,
         quiet: true,
+        cache: false,
         out: None,
     };
 
