@@ -142,15 +142,22 @@ fn place<'a>(sizes: impl Iterator<Item = (&'a str, usize)>) -> Placement<'a> {
             continue;
         }
         let mut children: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+        let mut own = Vec::new();
         for (t, size) in terms {
             if t.len() == key.len() {
-                keys.insert(t, key);
+                own.push(t);
             } else {
                 children
                     .entry(tokens::prefix(t, n + 1))
                     .or_default()
                     .push((t, size));
             }
+        }
+        keys.extend(own.iter().map(|t| (*t, key)));
+        // One big term (or one family, "abbreviat…") gains nothing from a longer key.
+        if children.len() == 1 && own.is_empty() {
+            keys.extend(children.values().flatten().map(|(t, _)| (*t, key)));
+            continue;
         }
         split.insert(
             key.to_string(),
@@ -186,5 +193,9 @@ mod tests {
         assert_eq!(keys["resolver"], "res");
         assert_eq!(keys["통신"], "통신");
         assert_eq!(keys["rust"], "ru");
+        // A lone big term is not split letter by letter.
+        let (keys, split) = place([("abbreviation", SHARD_BYTES * 2)].into_iter());
+        assert!(split.is_empty(), "{split:?}");
+        assert_eq!(keys["abbreviation"], "ab");
     }
 }
