@@ -428,10 +428,11 @@ type Subscription { postAdded: Post! }
         const [title, body] = HEADLINES[this.newsIndex++ % HEADLINES.length];
         this.hub.publish("news", title, body);
       }, LIMITS.newsIntervalMs);
-      const self = this;
       this.WebSocket = makeWebSocketClass(this);
       this.EventSource = makeEventSourceClass(this);
-      this.fetch = (input, init) => self.handleFetch(input, init);
+      this.fetch = (input, init) => this.handleFetch(input, init);
+      // The root resolvers close over the store only: built once, shared by every request.
+      this.rootValue = this.resolvers();
     }
 
     /** Whether a URL is one of the endpoints this backend answers for. */
@@ -693,7 +694,7 @@ type Subscription { postAdded: Post! }
         res.headers.Allow = "POST";
         return res;
       }
-      const result = await lib.execute({ schema, document: prepared.document, rootValue: this.resolvers(), variableValues: request.variables, operationName: request.operationName });
+      const result = await lib.execute({ schema, document: prepared.document, rootValue: this.rootValue, variableValues: request.variables, operationName: request.operationName });
       if (!result.data && result.errors && result.errors.every((e) => !e.path)) return requestError(result.errors.map(errorJson));
       return respond(200, resultJson(result));
     }
@@ -735,7 +736,6 @@ type Subscription { postAdded: Post! }
       const postObject = (p) => ({
         id: String(p.id), title: p.title, body: p.body, tags: p.tags, createdAt: p.created_at, author: () => author(p.author),
       });
-      this.postObject = postObject;
       return {
         posts: ({ limit, offset, q }) => {
           const n = limitArg(limit);
@@ -1106,7 +1106,7 @@ type Subscription { postAdded: Post! }
         send({ id, type: T.done });
         return;
       }
-      const args = { schema, document: prepared.document, rootValue: backend.resolvers(), variableValues: payload.variables, operationName: payload.operationName };
+      const args = { schema, document: prepared.document, rootValue: backend.rootValue, variableValues: payload.variables, operationName: payload.operationName };
       if (prepared.operation.operation !== "subscription") {
         const result = await lib.execute(args);
         if (active.has(id)) send({ id, type: T.next, payload: resultJson(result) });
@@ -1156,7 +1156,7 @@ type Subscription { postAdded: Post! }
             if (!acked) return socket.serverClose(4401, "Unauthorized");
             if (active.has(msg.id)) return socket.serverClose(4409, `Subscriber for ${msg.id} already exists`);
             active.set(msg.id, null);
-            run(msg.id, msg.payload).catch((err) => send({ id: msg.id, type: legacy ? "error" : "error", payload: [{ message: err.message }] }));
+            run(msg.id, msg.payload).catch((err) => send({ id: msg.id, type: "error", payload: [{ message: err.message }] }));
             return undefined;
           case T.complete: {
             const s = active.get(msg.id);

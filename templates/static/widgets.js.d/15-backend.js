@@ -53,7 +53,7 @@ function chooseBackend() {
         return;
       }
       if (BACKEND_MODE === "auto") {
-        net.reason = await probeExamples();
+        net.reason = await probeServer();
         if (!net.reason) {
           net.kind = "server";
           return;
@@ -92,6 +92,16 @@ async function probeExamples() {
   } catch {
     return diagnose(url);
   }
+}
+
+// One reachability probe per page, shared by the backend choice and the widgets that
+// check before running, so the server is asked once, not once per widget. The in-browser
+// backend is always there.
+let probePromise = null;
+function probeServer(force) {
+  if (net.kind === "browser") return Promise.resolve(null);
+  if (!probePromise || force) probePromise = probeExamples();
+  return probePromise;
 }
 
 /** The one line a widget shows about where it runs. */

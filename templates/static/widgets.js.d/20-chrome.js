@@ -192,12 +192,3 @@ function logBox(label, cls, max = 200) {
   };
   return box;
 }
-
-// One shared reachability probe per page, so an offline page does not fire
-// one failing request per widget. The in-browser backend is always there.
-let probePromise = null;
-function probeServer(force) {
-  if (net.kind === "browser") return Promise.resolve(null);
-  if (!probePromise || force) probePromise = probeExamples();
-  return probePromise;
-}
