@@ -60,7 +60,8 @@ pub fn render(body: &str, env: &Env<'_>) -> (String, Vec<(usize, String)>) {
             continue;
         };
         out.push_str(&rest[..i]);
-        let Some(end) = after.find(close) else {
+        // Search past the opener: in `{%}` the `%}` overlaps it and would end the tag early.
+        let Some(end) = after[2..].find(close).map(|e| e + 2) else {
             out.push_str(after);
             rest = "";
             break;
@@ -149,7 +150,7 @@ fn find_tag(text: &str, name: &str) -> Option<(usize, usize)> {
     let mut from = 0;
     while let Some(i) = text[from..].find("{%") {
         let start = from + i;
-        let end = start + text[start..].find("%}")? + 2;
+        let end = start + 2 + text[start + 2..].find("%}")? + 2;
         if text[start + 2..end - 2].trim_matches('-').trim() == name {
             return Some((start, end));
         }
@@ -238,6 +239,15 @@ mod tests {
         );
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(out, "{{ keep }}\n\n\n\n```rust linenos\nfn x() {}\n```\n");
+    }
+
+    #[test]
+    fn a_closer_that_overlaps_the_opener_is_not_a_tag() {
+        // Found by fuzzing: `{%}` and `{{}` once sliced `after[2..1]` and panicked.
+        let (out, _) = env_render("a {%} b {{} c {% raw %}x{%}");
+        assert_eq!(out, "a {%} b {{} c {% raw %}x{%}");
+        let (out, _) = env_render("{%}%}{{}}");
+        assert_eq!(out, "{%}%}{{}}");
     }
 
     #[test]
