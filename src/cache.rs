@@ -21,7 +21,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use crate::content::page::{Page, Rendered};
 use crate::diagnostics::Problem;
 
-pub const DIR: &str = ".wirebook-cache";
+pub const DIR: &str = crate::paths::CACHE;
 const FILE: &str = "markdown.bin";
 /// Bumped when the file's layout changes.
 const FORMAT: u32 = 1;
@@ -61,7 +61,7 @@ impl MarkdownCache {
     /// Opens `<root>/.wirebook-cache/markdown.bin`; `salt` names everything besides a
     /// post's own text that its rendering depends on.
     pub fn open(root: &Path, salt: &str) -> Self {
-        let file = root.join(DIR).join(FILE);
+        let file = crate::paths::SitePaths::new(root).cache().join(FILE);
         let salt = xxh3_128(format!("{}\0{salt}", env!("CARGO_PKG_VERSION")).as_bytes());
         let old = read(&file, salt).unwrap_or_default();
         MarkdownCache {

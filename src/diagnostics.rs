@@ -66,18 +66,3 @@ impl fmt::Display for Problems {
 }
 
 impl std::error::Error for Problems {}
-
-/// Warnings are printed as they are found (they never stop a build); this keeps them in one
-/// place so `check` and tests can see them too.
-#[derive(Debug, Default)]
-pub struct Warnings(std::sync::Mutex<Vec<Problem>>);
-
-impl Warnings {
-    pub fn push(&self, p: Problem) {
-        self.0.lock().expect("warnings lock").push(p);
-    }
-
-    pub fn take(&self) -> Vec<Problem> {
-        std::mem::take(&mut *self.0.lock().expect("warnings lock"))
-    }
-}

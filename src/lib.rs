@@ -18,6 +18,7 @@ pub mod jekyll;
 pub mod markdown;
 pub mod math;
 pub mod output;
+pub mod paths;
 pub mod publish;
 pub mod reading;
 pub mod render;

@@ -12,6 +12,9 @@ pub const MARKER: &str = ".wirebook-output";
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Folders left beside the target by killed builds, removed by [`Staging::new`]; the
+    /// caller says so unless it was asked to be quiet.
+    pub removed_leftovers: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -29,8 +32,8 @@ impl Staging {
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
-            .unwrap_or("public");
-        remove_leftovers(parent, name);
+            .unwrap_or(crate::paths::OUTPUT);
+        let removed_leftovers = remove_leftovers(parent, name);
         let dir = parent.join(format!(".{name}.wirebook-staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
@@ -41,6 +44,7 @@ impl Staging {
         let staging = Staging {
             dir,
             target: target.to_path_buf(),
+            removed_leftovers,
         };
         staging.write(
             MARKER,
@@ -79,7 +83,7 @@ impl Staging {
             self.target
                 .file_name()
                 .and_then(|n| n.to_str())
-                .unwrap_or("public"),
+                .unwrap_or(crate::paths::OUTPUT),
             std::process::id()
         ));
         if self.target.exists() {
@@ -121,7 +125,7 @@ pub fn check_target(target: &Path, site_root: &Path) -> Result<()> {
             "--out {shown} is or contains the site ({}); building there would delete it. \
              Choose a folder such as {}",
             site_root.display(),
-            site_root.join("public").display()
+            crate::paths::SitePaths::new(site_root).output().display()
         );
     }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
@@ -173,9 +177,11 @@ fn resolve(path: &Path) -> PathBuf {
 /// Removes the staging and old-site folders of builds that were killed before they could
 /// clean up (`.public.wirebook-staging-PID`, `.public.wirebook-old-PID`), and nothing else:
 /// only those exact names, only folders, only when process PID is no longer running.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// Returns the folders it removed.
+fn remove_leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
     let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
+        return removed;
     };
     for entry in entries.filter_map(std::result::Result::ok) {
         let file_name = entry.file_name();
@@ -191,14 +197,12 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if is_dir && pid != std::process::id() && !is_running(pid) {
             match std::fs::remove_dir_all(entry.path()) {
-                Ok(()) => tracing::info!(
-                    "removed {}, left by a build that was killed",
-                    entry.path().display()
-                ),
+                Ok(()) => removed.push(entry.path()),
                 Err(e) => tracing::warn!("cannot remove {}: {e}", entry.path().display()),
             }
         }
     }
+    removed
 }
 
 /// Whether a process is running, where `/proc` can tell (Linux); elsewhere every process

@@ -241,7 +241,7 @@ fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
 }
 
 fn no_posts_message(root: &Path) -> String {
-    let posts = root.join("posts");
+    let posts = crate::paths::SitePaths::new(root).posts();
     let has_sources = std::fs::read_dir(&posts).is_ok_and(|dir| {
         dir.filter_map(Result::ok)
             .any(|e| e.path().extension().is_some_and(|x| x == "md"))

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::paths;
+
 /// What `init` needs to know.
 #[derive(Debug, Clone)]
 pub struct InitOptions {
@@ -22,16 +24,17 @@ pub struct InitOptions {
 
 /// Writes the new site; returns the files written, relative to `dir`.
 pub fn init(opts: &InitOptions) -> Result<Vec<PathBuf>> {
-    let post = PathBuf::from(format!(
-        "posts/{}-hello-wirebook.md",
-        opts.now.format("%Y-%m-%d")
-    ));
+    let post =
+        Path::new(paths::POSTS).join(format!("{}-hello-wirebook.md", opts.now.format("%Y-%m-%d")));
     let files: Vec<(PathBuf, String)> = vec![
-        ("wirebook.toml".into(), config(opts)),
+        (crate::config::CONFIG_FILE.into(), config(opts)),
         (post, sample_post(opts)),
-        (".gitignore".into(), "/public/\n/.wirebook-cache/\n".into()),
+        (
+            ".gitignore".into(),
+            format!("/{}/\n/{}/\n", paths::OUTPUT, paths::CACHE),
+        ),
     ];
-    for taken in ["wirebook.toml", "posts"] {
+    for taken in [crate::config::CONFIG_FILE, paths::POSTS] {
         let path = opts.dir.join(taken);
         if path.exists() {
             bail!(

@@ -23,6 +23,7 @@ use crate::i18n::Messages;
 use crate::jekyll::liquid;
 use crate::markdown;
 use crate::output::{self, Staging};
+use crate::paths::SitePaths;
 use crate::render::views::{pager_path, PageView, Paginator, SiteView, Summary};
 use crate::render::Renderer;
 use crate::slug::encode_path;
@@ -31,7 +32,8 @@ use crate::theme;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// Site root (holds `wirebook.toml`, `posts/`, optional `templates/` and `static/`).
+    /// Site root (holds `wirebook.toml`, `posts/`, optional `templates/` and `static/`: see
+    /// [`SitePaths`]).
     pub root: PathBuf,
     /// Output directory; default `ROOT/public`.
     pub out: Option<PathBuf>,
@@ -39,7 +41,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include drafts and future-dated posts.
     pub drafts: bool,
-    /// Print nothing but warnings and errors.
+    /// Report nothing but warnings and errors: `build` leaves out its progress notes (the
+    /// folders of killed builds it cleaned up), and `wirebook build -q` its summary line.
     pub quiet: bool,
     /// Read and write the build cache, `.wirebook-cache/` (`build` does unless
     /// `--no-cache`; `check` and `serve` never use it).
@@ -90,7 +93,7 @@ impl Site {
             config.base_url = url.clone();
         }
         let base = config.base();
-        let path = root.join(crate::config::CONFIG_FILE);
+        let path = SitePaths::new(root.as_path()).config_file();
         let messages = Arc::new(
             config
                 .messages()
@@ -98,12 +101,7 @@ impl Site {
         );
         let t = Instant::now();
         let styles = highlight::Styles::new(&config.highlight.light, &config.highlight.dark)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: [highlight] {e}",
-                    root.join(crate::config::CONFIG_FILE).display()
-                )
-            })?;
+            .map_err(|e| anyhow::anyhow!("{}: [highlight] {e}", path.display()))?;
 
         tracing::debug!("highlight themes in {:?}", t.elapsed());
         let t = Instant::now();
@@ -268,7 +266,7 @@ impl Site {
             .filter_map(|page| {
                 // The post's file, or a folder on its way (`/atom.xml/x/` needs a folder
                 // where the feed is a file).
-                let file = page.output_file();
+                let file = crate::content::page::output_file_for(&page.path);
                 let (path, what) = std::iter::successors(Some(file.as_str()), |f| {
                     f.rsplit_once('/').map(|(dir, _)| dir)
                 })
@@ -532,7 +530,7 @@ impl Site {
         let mut known: HashSet<String> = HashSet::new();
         known.extend(self.library.pages.iter().map(|p| p.path.clone()));
         known.extend(self.generated_pages().into_iter().map(|(path, _)| path));
-        let static_dir = self.root.join("static");
+        let static_dir = SitePaths::new(self.root.as_path()).static_dir();
         for e in crate::walk::files(&self.root, &static_dir, |_| true).files {
             known.insert(format!("/{}", crate::walk::relative(&e, &static_dir)));
         }
@@ -718,8 +716,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     for w in &site.warnings {
         tracing::warn!("{w}");
     }
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let paths = SitePaths::new(opts.root.as_path());
+    let out = opts.out.clone().unwrap_or_else(|| paths.output());
     let staging = Staging::new(&out, &opts.root)?;
+    if !opts.quiet {
+        for dir in &staging.removed_leftovers {
+            tracing::info!("removed {}, left by a build that was killed", dir.display());
+        }
+    }
     // Encoded while the templates render; written only once the build has succeeded.
     let cache = site
         .cache
@@ -728,7 +732,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let t = Instant::now();
     let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
     tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
-    let static_dir = opts.root.join("static");
+    let static_dir = paths.static_dir();
     let mut static_files = if static_dir.is_dir() {
         output::copy_tree(&opts.root, &static_dir, &staging)?
     } else {

@@ -21,7 +21,7 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
         for f in dir.files() {
             if let Some(name) = f
                 .path()
-                .strip_prefix("static")
+                .strip_prefix(crate::paths::STATIC)
                 .ok()
                 .and_then(|p| p.to_str())
             {
@@ -33,7 +33,7 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
         }
     }
     let mut out = Vec::new();
-    if let Some(dir) = THEME.get_dir("static") {
+    if let Some(dir) = THEME.get_dir(crate::paths::STATIC) {
         walk(dir, &mut out);
     }
     out
@@ -58,7 +58,7 @@ pub fn assets_for(
         WIDGET_MESSAGES.to_owned(),
         std::borrow::Cow::Owned(messages.widgets_js().into_bytes()),
     ));
-    let dir = root.join("templates").join("static");
+    let dir = crate::paths::SitePaths::new(root).theme_static();
     if dir.is_dir() {
         let walked = crate::walk::files(root, &dir, |_| true);
         for w in &walked.skipped {

@@ -3,4 +3,4 @@
 //! serde_yaml is archived upstream (0.9.34+deprecated); this is its maintained fork,
 //! serde_norway, with the same API and the same error messages and locations.
 
-pub use serde_norway::{from_str, from_value, to_value, Error, Mapping, Value};
+pub use serde_norway::{from_str, from_value, to_value, Mapping, Value};

@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 
 use crate::cli::NewArgs;
+use wirebook::paths::SitePaths;
 use wirebook::slug::slugify;
 
 pub fn run(args: NewArgs) -> Result<()> {
@@ -12,11 +13,11 @@ pub fn run(args: NewArgs) -> Result<()> {
         bail!("cannot make a slug from {:?}; pass --slug", args.title);
     }
     // A Jekyll root keeps its posts in _posts/.
-    let jekyll_posts = args.root.join(wirebook::jekyll::POSTS_DIR);
-    let dir = if jekyll_posts.is_dir() && !args.root.join("posts").is_dir() {
-        jekyll_posts
+    let paths = SitePaths::new(args.root.as_path());
+    let dir = if paths.jekyll_posts().is_dir() && !paths.posts().is_dir() {
+        paths.jekyll_posts()
     } else {
-        args.root.join("posts")
+        paths.posts()
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{}-{slug}.md", now.format("%Y-%m-%d")));

@@ -3,6 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::ServeArgs;
+use wirebook::serve::report::{Notice, Reporter};
 use wirebook::serve::{self, ServeOptions};
 
 pub fn run(args: ServeArgs) -> Result<()> {
@@ -20,6 +21,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
         examples_db: args.examples_db,
         header_read_timeout: serve::HEADER_READ_TIMEOUT,
         base_url: args.base_url,
+        reporter: Reporter::new(|notice| match notice {
+            Notice::Serving { .. } => println!("{notice}"),
+            Notice::BuildFailed(_) => eprintln!("{notice}"),
+        }),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

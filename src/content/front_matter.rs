@@ -125,20 +125,25 @@ pub fn parse_with_defaults(
     defaults: &yaml::Mapping,
 ) -> Result<(FrontMatter, Vec<FieldError>), Vec<FieldError>> {
     let mut fm = FrontMatter::default();
+    // serde_norway counts lines from the top of what it is given: the YAML goes in below as
+    // many empty lines as precede it in the file, so its locations (and the ones its
+    // messages name) are the file's.
     let text = if split.yaml.trim().is_empty() {
-        "{}"
+        "{}".to_string()
     } else {
-        split.yaml
+        "\n".repeat(split.yaml_line - 1) + split.yaml
     };
-    let value: yaml::Value = yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((split.yaml_line, None), |l| {
-            (split.yaml_line + l.line() - 1, Some(l.column()))
-        });
-        let message = relocate(&e.to_string(), split.yaml_line - 1);
+    let value: yaml::Value = yaml::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map_or((split.yaml_line, None), |l| (l.line(), Some(l.column())));
         vec![FieldError {
             line,
             column,
-            message: format!("invalid YAML front matter: {}", strip_location(&message)),
+            message: format!(
+                "invalid YAML front matter: {}",
+                strip_location(&e.to_string())
+            ),
         }]
     })?;
     let mut map = match value {
@@ -243,35 +248,12 @@ pub fn parse_with_defaults(
 }
 
 fn strip_location(msg: &str) -> String {
-    // serde_norway appends " at line L column C", which is relative to the front matter.
+    // serde_norway appends " at line L column C"; the message is shown after our own
+    // `path:line:col`.
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
-}
-
-/// serde_norway counts lines from the top of the front matter; rewrite every "at line N" in its
-/// message so it counts from the top of the file.
-fn relocate(msg: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut rest = msg;
-    while let Some(i) = rest.find("at line ") {
-        let after = &rest[i + 8..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits].parse::<usize>() {
-            Ok(n) => {
-                out.push_str(&rest[..i + 8]);
-                out.push_str(&(n + offset).to_string());
-                rest = &after[digits..];
-            }
-            Err(_) => {
-                out.push_str(&rest[..i + 8]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn typed<T: DeserializeOwned>(value: yaml::Value) -> Result<T, String> {

@@ -9,9 +9,7 @@ use rayon::prelude::*;
 use super::page::{skipped_by_jekyll, Loaded, Page};
 use crate::config::SiteConfig;
 use crate::diagnostics::Problem;
-use crate::jekyll;
-
-pub const POSTS_DIR: &str = "posts";
+use crate::paths;
 
 #[derive(Debug, Default)]
 pub struct Library {
@@ -22,9 +20,9 @@ pub struct Library {
 /// Folders posts are read from: wirebook's `posts/`, and a Jekyll root's `_posts/` and
 /// (with `--drafts`) `_drafts/`.
 pub fn post_dirs(include_drafts: bool) -> Vec<&'static str> {
-    let mut dirs = vec![POSTS_DIR, jekyll::POSTS_DIR];
+    let mut dirs = vec![paths::POSTS, paths::JEKYLL_POSTS];
     if include_drafts {
-        dirs.push(jekyll::DRAFTS_DIR);
+        dirs.push(paths::JEKYLL_DRAFTS);
     }
     dirs
 }

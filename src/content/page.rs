@@ -100,7 +100,7 @@ fn defaults_for(rel: &Path, config: &SiteConfig) -> crate::yaml::Mapping {
 /// with this warning.
 pub fn skipped_by_jekyll(rel: &Path) -> Option<Problem> {
     let stem = rel.file_stem()?.to_str()?;
-    (rel.starts_with(crate::jekyll::POSTS_DIR) && split_jekyll_name(stem).0.is_none()).then(|| {
+    (rel.starts_with(crate::paths::JEKYLL_POSTS) && split_jekyll_name(stem).0.is_none()).then(|| {
         Problem::new(
             rel,
             "skipped: files in _posts/ must be named YYYY-MM-DD-title.md (Jekyll skips this one too)",
@@ -219,7 +219,7 @@ impl Page {
             description: fm.description,
             excerpt: fm.excerpt,
             lang: fm.lang,
-            draft: fm.draft || rel.starts_with(crate::jekyll::DRAFTS_DIR),
+            draft: fm.draft || rel.starts_with(crate::paths::JEKYLL_DRAFTS),
             updated: fm.updated.map(|d| zone.convert(d)),
             redirect_from: fm.redirect_from,
             path,
@@ -239,11 +239,6 @@ impl Page {
     /// Drafts and posts dated in the future are hidden unless `--drafts`.
     pub fn is_published(&self, now: DateTime<Utc>) -> bool {
         !self.draft && self.date.with_timezone(&Utc) <= now
-    }
-
-    /// The output file for this page, relative to the output root.
-    pub fn output_file(&self) -> String {
-        output_file_for(&self.path)
     }
 }
 

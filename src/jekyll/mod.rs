@@ -8,10 +8,7 @@ pub mod kramdown;
 pub mod liquid;
 pub mod time;
 
-/// Jekyll's post folder; files in it must be named `YYYY-MM-DD-title.md`.
-pub const POSTS_DIR: &str = "_posts";
-/// Jekyll's drafts: undated names, shown only with `--drafts`.
-pub const DRAFTS_DIR: &str = "_drafts";
+use crate::paths::{self, JEKYLL_DRAFTS, JEKYLL_POSTS};
 
 /// Top-level folders of a Jekyll root that Jekyll copies to the site as they are
 /// (`assets/`, `images/`, `files/`): every folder not starting with `_` or `.`, except
@@ -21,10 +18,10 @@ pub fn static_dirs(root: &std::path::Path) -> Vec<String> {
         "node_modules",
         "vendor",
         "gemfiles",
-        "public",
-        "posts",
-        "static",
-        "templates",
+        paths::OUTPUT,
+        paths::POSTS,
+        paths::STATIC,
+        paths::TEMPLATES,
     ];
     if !root.join(config::CONFIG_FILE).is_file() {
         return Vec::new();
@@ -47,6 +44,6 @@ pub fn static_dirs(root: &std::path::Path) -> Vec<String> {
 pub fn is_jekyll_source(rel: &std::path::Path) -> bool {
     matches!(
         rel.components().next().and_then(|c| c.as_os_str().to_str()),
-        Some(POSTS_DIR | DRAFTS_DIR)
+        Some(JEKYLL_POSTS | JEKYLL_DRAFTS)
     )
 }

@@ -50,7 +50,8 @@ pub struct InitCiReport {
 /// Writes `.github/workflows/pages.yml`.
 pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
     let root = &opts.root;
-    if !root.join(crate::config::CONFIG_FILE).is_file() && !root.join("posts").is_dir() {
+    let paths = crate::paths::SitePaths::new(root.as_path());
+    if !paths.config_file().is_file() && !paths.posts().is_dir() {
         bail!(
             "{} does not look like a wirebook site (no {} and no posts/); pass --root",
             root.display(),
@@ -140,9 +141,9 @@ fn quote(s: &str) -> String {
 
 fn workflow(branch: &str, site_root: &str, install: &Install) -> String {
     let upload = if site_root == "." {
-        "public".to_string()
+        crate::paths::OUTPUT.to_string()
     } else {
-        format!("{site_root}/public")
+        format!("{site_root}/{}", crate::paths::OUTPUT)
     };
     let (env, steps) = match install {
         Install::FromSource => (String::new(), FROM_SOURCE_STEPS),

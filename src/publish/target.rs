@@ -37,7 +37,9 @@ pub struct Target {
 impl Target {
     pub fn resolve(i: &Inputs<'_>) -> Result<Target> {
         let mut notes = Vec::new();
-        let static_path = i.root.join("static").join("CNAME");
+        let static_path = crate::paths::SitePaths::new(i.root)
+            .static_dir()
+            .join("CNAME");
         let static_cname = read_cname(&static_path)?;
         let cname = match i.cname.map(str::trim) {
             Some("") => {

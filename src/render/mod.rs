@@ -58,7 +58,7 @@ impl Renderer {
         let mut sources: Vec<(String, String)> = theme::templates()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
-        let dir = root.join("templates");
+        let dir = crate::paths::SitePaths::new(root).templates();
         if dir.is_dir() {
             let walked = crate::walk::files(root, &dir, |_| true);
             for w in &walked.skipped {
@@ -70,7 +70,11 @@ impl Renderer {
                     path.extension().and_then(|e| e.to_str()),
                     Some("html" | "xml" | "txt")
                 );
-                if !is_template || path.components().any(|c| c.as_os_str() == "static") {
+                if !is_template
+                    || path
+                        .components()
+                        .any(|c| c.as_os_str() == crate::paths::STATIC)
+                {
                     continue;
                 }
                 let name = crate::walk::relative(&entry, &dir);

@@ -2,10 +2,12 @@
 //! origin, watch the sources, rebuild, and push reloads to open tabs.
 //!
 //! Three parts, one file each: [`server`] (HTTP), [`watch`] (file events → change kinds),
-//! [`livereload`] (the browser push channel and the script injected into pages).
+//! [`livereload`] (the browser push channel and the script injected into pages); what the
+//! person who started it should read goes to the [`report::Reporter`] in [`ServeOptions`].
 
 pub mod endpoints;
 pub mod livereload;
+pub mod report;
 pub mod server;
 pub mod watch;
 
@@ -22,6 +24,7 @@ use anyhow::{Context as _, Result};
 use crate::site::{BuildOptions, Site};
 use endpoints::Endpoints;
 use livereload::{Event, Reloader};
+use report::{Notice, Reporter};
 use watch::ChangeKind;
 
 #[derive(Debug, Clone)]
@@ -44,6 +47,8 @@ pub struct ServeOptions {
     /// Serve the site under this path, as it will be published: `/notes/`, or a whole URL
     /// such as `https://alice.github.io/notes/` (only its path is used). Default: the root.
     pub base_url: Option<String>,
+    /// Where the banner and build failures go (the default logs them).
+    pub reporter: Reporter,
 }
 
 impl Default for ServeOptions {
@@ -59,6 +64,7 @@ impl Default for ServeOptions {
             examples_db: None,
             base_url: None,
             header_read_timeout: HEADER_READ_TIMEOUT,
+            reporter: Reporter::default(),
         }
     }
 }
@@ -246,7 +252,7 @@ pub async fn run_on(
         // A broken site still serves: the overlay shows the error until it is fixed.
         Err(e) => {
             let msg = format!("{e:#}");
-            eprintln!("{msg}");
+            opts.reporter.report(&Notice::BuildFailed(&msg));
             *state.error.write().expect("error lock") = Some(msg);
         }
     }
@@ -259,20 +265,24 @@ pub async fn run_on(
 
     let (changes_tx, changes_rx) = tokio::sync::mpsc::unbounded_channel();
     let _watcher = watch::start(&opts.root, opts.poll, changes_tx)?;
-    tokio::spawn(rebuild_loop(state.clone(), build_opts, changes_rx));
+    tokio::spawn(rebuild_loop(
+        state.clone(),
+        build_opts,
+        changes_rx,
+        opts.reporter.clone(),
+    ));
 
-    println!("wirebook is serving {} at {site_url}", opts.root.display());
-    if examples.is_some() {
-        println!("  live endpoints: /api/posts  /ws/chat  /sse/news  /graphql  (same origin)");
-    } else if opts.examples {
-        println!(
-            "  no live endpoints in this build (wirebook was installed without the `examples` \
-             feature); demos run against their in-browser backend"
-        );
-    } else {
-        println!("  examples server: off (--no-examples)");
-    }
-    println!("  watching posts/ (or _posts/), templates/, static/ and the config; Ctrl-C to stop");
+    opts.reporter.report(&Notice::Serving {
+        root: &opts.root,
+        url: &site_url,
+        endpoints: if examples.is_some() {
+            report::Endpoints::Mounted
+        } else if opts.examples {
+            report::Endpoints::NotInThisBuild
+        } else {
+            report::Endpoints::Off
+        },
+    });
     if opts.open {
         open_browser(&site_url);
     }
@@ -291,6 +301,7 @@ async fn rebuild_loop(
     state: Arc<SiteState>,
     build_opts: BuildOptions,
     mut changes: tokio::sync::mpsc::UnboundedReceiver<Vec<(ChangeKind, PathBuf)>>,
+    reporter: Reporter,
 ) {
     while let Some(mut batch) = changes.recv().await {
         // Coalesce whatever else arrived while we were busy.
@@ -328,7 +339,7 @@ async fn rebuild_loop(
             }
             Ok(Err(e)) => {
                 let msg = format!("{e:#}");
-                eprintln!("{msg}");
+                reporter.report(&Notice::BuildFailed(&msg));
                 // The next change rebuilds everything, so every broken file is reported.
                 state.needs_full.store(true, Ordering::SeqCst);
                 *state.error.write().expect("error lock") = Some(msg.clone());

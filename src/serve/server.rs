@@ -14,6 +14,8 @@ use axum::Router;
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
 
+use crate::paths::SitePaths;
+
 use super::{endpoints::Endpoints, livereload, Files, SiteState};
 
 /// Development caching: the browser may keep a copy but must revalidate every time, so a
@@ -173,7 +175,7 @@ async fn site_handler(State(state): State<Arc<SiteState>>, mut req: Request) -> 
     {
         state.root.clone()
     } else {
-        state.root.join("static")
+        SitePaths::new(state.root.as_path()).static_dir()
     };
     let on_disk = static_dir.join(path.trim_start_matches('/'));
     if !crate::walk::stays_inside(&state.root, &on_disk) {

@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::CONFIG_FILE;
 use crate::jekyll;
+use crate::paths::{self, SitePaths};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
@@ -69,14 +70,7 @@ pub fn start(
     };
     let mut watched: Vec<(PathBuf, RecursiveMode)> =
         vec![(root.clone(), RecursiveMode::NonRecursive)];
-    for dir in [
-        "posts",
-        "templates",
-        "static",
-        jekyll::POSTS_DIR,
-        jekyll::DRAFTS_DIR,
-    ] {
-        let d = root.join(dir);
+    for d in SitePaths::new(root.as_path()).watched() {
         if d.is_dir() {
             watched.push((d, RecursiveMode::Recursive));
         }
@@ -120,19 +114,19 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         _ if rel == Path::new(CONFIG_FILE) || rel == Path::new(jekyll::config::CONFIG_FILE) => {
             Some(ChangeKind::Config)
         }
-        "posts" | jekyll::POSTS_DIR | jekyll::DRAFTS_DIR => {
+        paths::POSTS | paths::JEKYLL_POSTS | paths::JEKYLL_DRAFTS => {
             crate::content::library::is_markdown(rel).then_some(ChangeKind::Post)
         }
-        "templates"
+        paths::TEMPLATES
             if rel
                 .components()
                 .nth(1)
-                .is_some_and(|c| c.as_os_str() == "static") =>
+                .is_some_and(|c| c.as_os_str() == paths::STATIC) =>
         {
             Some(ChangeKind::ThemeAsset)
         }
-        "templates" => Some(ChangeKind::Template),
-        "static" => Some(ChangeKind::Static),
+        paths::TEMPLATES => Some(ChangeKind::Template),
+        paths::STATIC => Some(ChangeKind::Static),
         _ => None,
     }
 }
