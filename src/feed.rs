@@ -56,7 +56,7 @@ pub fn robots_txt(base: &BaseUrl) -> String {
 /// A page that sends readers (and search engines, by its canonical link) from an old URL to
 /// `to`, as jekyll-redirect-from writes it, without JavaScript.
 pub fn redirect_html(to: &str) -> String {
-    let to = crate::highlight::attr(to);
+    let to = crate::html::escape(to);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n<h1>Redirecting…</h1>\n<a href=\"{to}\">Click here if you are not redirected.</a>\n</html>\n"
     )

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod encoding;
 pub mod feed;
 pub mod highlight;
+pub mod html;
 pub mod i18n;
 pub mod incremental;
 pub mod jekyll;

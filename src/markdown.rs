@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use crate::cjk_emphasis;
 use crate::diagnostics::Problem;
-use crate::highlight::{self, attr, FenceOptions};
+use crate::highlight::{self, FenceOptions};
+use crate::html::escape;
 use crate::i18n::Messages;
 use crate::jekyll::kramdown;
 use crate::math;
@@ -160,23 +161,23 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                         title: heading.trim().to_string(),
                     });
                 }
-                let mut html = format!("<{level} id=\"{}\"", attr(&id));
+                let mut html = format!("<{level} id=\"{}\"", escape(&id));
                 if !classes.is_empty() {
-                    html.push_str(&format!(" class=\"{}\"", attr(&classes.join(" "))));
+                    html.push_str(&format!(" class=\"{}\"", escape(&classes.join(" "))));
                 }
                 for (k, v) in attrs {
                     html.push_str(&format!(
                         " {}=\"{}\"",
-                        attr(&k),
-                        attr(v.as_deref().unwrap_or(""))
+                        escape(&k),
+                        escape(v.as_deref().unwrap_or(""))
                     ));
                 }
                 html.push('>');
                 pulldown_cmark::html::push_html(&mut html, inner.into_iter());
                 html.push_str(&format!(
                     "<a class=\"anchor\" href=\"#{}\" aria-label=\"{}\">#</a></{level}>\n",
-                    attr(&crate::slug::encode_path(&id)),
-                    attr(&t("Link to this section"))
+                    escape(&crate::slug::encode_path(&id)),
+                    escape(&t("Link to this section"))
                 ));
                 events.push(Event::Html(html.into()));
             }
@@ -209,7 +210,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 events.push(Event::Html(
                     format!(
                         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
-                        attr(&t("Table (scrolls sideways)"))
+                        escape(&t("Table (scrolls sideways)"))
                     )
                     .into(),
                 ));
@@ -224,7 +225,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                 events.push(Event::Html(
                     format!(
                         "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{}</p>\n",
-                        attr(&t(label))
+                        escape(&t(label))
                     )
                     .into(),
                 ));

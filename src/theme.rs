@@ -39,6 +39,9 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
     out
 }
 
+/// The bundle whose parts open every other bundle (see [`bundle_scripts`]).
+const COMMON_JS: &str = "common.js";
+
 /// The part of `widgets.js` that holds the message tables, written from `templates/i18n/`.
 const WIDGET_MESSAGES: &str = "widgets.js.d/05-messages.js";
 
@@ -84,6 +87,9 @@ pub fn assets_for(
 /// and still cost readers one request. The parts share one scope: the bundle
 /// is wrapped in `(() => { "use strict"; … })();`, so each part is a plain
 /// script of declarations. A site's own whole `NAME.js` wins over the parts.
+///
+/// The parts in `common.js.d/` (the one HTML escaper) open every bundle
+/// instead of making a `common.js`, so code both scripts need is written once.
 fn bundle_scripts(
     assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
 ) -> Vec<(String, std::borrow::Cow<'static, [u8]>)> {
@@ -99,15 +105,20 @@ fn bundle_scripts(
             _ => out.push((name, bytes)),
         }
     }
+    let mut common = bundles.remove(COMMON_JS).unwrap_or_default();
+    common.sort_by(|a, b| a.0.cmp(&b.0));
+    for (part, _) in &mut common {
+        *part = format!("common.js.d/{part}");
+    }
     for (name, mut parts) in bundles {
         if out.iter().any(|(n, _)| *n == name) {
             continue;
         }
         parts.sort_by(|a, b| a.0.cmp(&b.0));
         let mut js = b"(() => {\n\"use strict\";\n".to_vec();
-        for (part, bytes) in parts {
+        for (part, bytes) in common.iter().chain(&parts) {
             js.extend_from_slice(format!("\n// ── {name}: {part}\n").as_bytes());
-            js.extend_from_slice(&bytes);
+            js.extend_from_slice(bytes);
             if !bytes.ends_with(b"\n") {
                 js.push(b'\n');
             }
@@ -144,6 +155,24 @@ mod tests {
     }
 
     #[test]
+    fn common_parts_open_every_bundle_and_are_no_script_of_their_own() {
+        let out = bundle_scripts(vec![
+            asset("b.js.d/10-b.js", "b();\n"),
+            asset("common.js.d/10-esc.js", "function esc() {}\n"),
+            asset("a.js.d/10-a.js", "a();\n"),
+        ]);
+        let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a.js", "b.js"]);
+        assert_eq!(
+            std::str::from_utf8(&out[0].1).unwrap(),
+            "(() => {\n\"use strict\";\n\n// ── a.js: common.js.d/10-esc.js\nfunction esc() {}\n\n// ── a.js: 10-a.js\na();\n})();\n"
+        );
+        assert!(std::str::from_utf8(&out[1].1)
+            .unwrap()
+            .contains("function esc() {}\n\n// ── b.js: 10-b.js\nb();"));
+    }
+
+    #[test]
     fn a_whole_script_of_the_same_name_wins() {
         let out = bundle_scripts(vec![
             asset("app.js.d/10-a.js", "parts"),
@@ -161,6 +190,8 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert!(names.contains(&"widgets.js".to_owned()), "{names:?}");
+        assert!(names.contains(&"search.js".to_owned()), "{names:?}");
+        assert!(!names.contains(&"common.js".to_owned()), "{names:?}");
         assert!(!names.iter().any(|n| n.contains(".js.d/")), "{names:?}");
     }
 

@@ -4,7 +4,7 @@
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use crate::highlight::escape_into;
+use crate::html::escape_into;
 use crate::yaml;
 
 pub const KINDS: &[&str] = &["ajax", "websocket", "sse", "graphql", "compare"];

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::highlight::attr;
+use crate::html::escape;
 use crate::markdown::TocEntry;
 
 const IAL: &str = "<!--wirebook-ial ";
@@ -175,13 +175,13 @@ fn add_attrs(html: &str, at: usize, attrs: &[(String, String)]) -> String {
             let vstart = i + pat.len();
             let vend = vstart + tag[vstart..].find('"').unwrap_or(0);
             let new = if key == "class" {
-                format!("{} {}", &tag[vstart..vend], attr(value))
+                format!("{} {}", &tag[vstart..vend], escape(value))
             } else {
-                attr(value).to_string()
+                escape(value).to_string()
             };
             tag.replace_range(vstart..vend, &new);
         } else {
-            tag.push_str(&format!(" {key}=\"{}\"", attr(value)));
+            tag.push_str(&format!(" {key}=\"{}\"", escape(value)));
         }
     }
     if self_closing {
@@ -251,8 +251,8 @@ fn toc_html(toc: &[TocEntry]) -> String {
         level = e.level;
         html.push_str(&format!(
             "<li><a href=\"#{}\">{}</a>",
-            attr(&crate::slug::encode_path(&e.id)),
-            attr(&e.title)
+            escape(&crate::slug::encode_path(&e.id)),
+            escape(&e.title)
         ));
     }
     if !toc.is_empty() {

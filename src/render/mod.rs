@@ -54,7 +54,8 @@ impl Renderer {
         let mut tera = Tera::default();
         messages.register(&mut tera);
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape);
+        // Tera's default escaper also escapes `/` (see `html`).
+        tera.set_escape_fn(crate::html::escape);
         let mut sources: Vec<(String, String)> = theme::templates()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
@@ -163,23 +164,6 @@ impl Renderer {
             .render(template, context)
             .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
     }
-}
-
-/// Escapes what HTML and XML need escaped. Tera's default also escapes `/`, which turns
-/// every URL in an attribute into `&#x2F;` soup.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Tera's useful message is usually in the error's sources.

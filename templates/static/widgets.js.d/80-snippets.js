@@ -7,13 +7,12 @@ const JS_GLOBALS = new Set("EXAMPLES console fetch WebSocket EventSource JSON Pr
 
 /** A tiny JavaScript highlighter for the editor overlay: returns HTML. */
 function highlightJs(code) {
-  const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const re = /(\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|("(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|`(?:\\[\s\S]|[^`\\])*`?)|(\b\d+(?:\.\d+)?\b)|([A-Za-z_$][\w$]*)/g;
   let out = "";
   let last = 0;
   let m;
   while ((m = re.exec(code))) {
-    out += esc(code.slice(last, m.index));
+    out += escapeHtml(code.slice(last, m.index));
     const [tok, comment, str, num, word] = m;
     let cls = "";
     if (comment) cls = "c";
@@ -22,10 +21,10 @@ function highlightJs(code) {
     else if (word && JS_KEYWORDS.has(word)) cls = "k";
     else if (word && JS_GLOBALS.has(word)) cls = "g";
     else if (word && code[re.lastIndex] === "(") cls = "f";
-    out += cls ? `<span class="wb-t${cls}">${esc(tok)}</span>` : esc(tok);
+    out += cls ? `<span class="wb-t${cls}">${escapeHtml(tok)}</span>` : escapeHtml(tok);
     last = re.lastIndex;
   }
-  return out + esc(code.slice(last)) + "\n";
+  return out + escapeHtml(code.slice(last)) + "\n";
 }
 
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;

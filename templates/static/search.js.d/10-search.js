@@ -7,6 +7,8 @@
  * prefix), and character bigrams for Korean, Japanese and Chinese, so "웹소켓" finds
  * "웹소켓은" and text without spaces is found. Korean particles are taken off query words,
  * and a syllable still being typed (no final consonant yet) matches any final consonant.
+ *
+ * Served as assets/search.js, after the shared parts of common.js.d/ (escapeHtml).
  */
 (function () {
   "use strict";
@@ -220,12 +222,6 @@
       return ids.map(function (e) { return e[0]; });
     });
   };
-
-  function escapeHtml(s) {
-    return s.replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
 
   function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
