@@ -2,10 +2,13 @@
 //!
 //! Unknown keys are an error (a typo such as `base_ur` must not be silently ignored).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::encoding::TextError;
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 pub const CONFIG_FILE: &str = "wirebook.toml";
 
@@ -152,20 +155,21 @@ impl SiteConfig {
     /// Reads `wirebook.toml` under `root`; a missing file means all defaults. In a Jekyll
     /// root, `_config.yml` supplies the keys `wirebook.toml` does not set.
     pub fn load(root: &Path) -> Result<SiteConfig> {
-        let path = root.join(CONFIG_FILE);
+        let path = crate::paths::SitePaths::new(root).config_file();
         let jekyll = crate::jekyll::config::read(root)?;
         if !path.exists() && jekyll.is_none() {
             return Ok(SiteConfig::default());
         }
         let text = if path.exists() {
-            std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?
         } else {
             String::new()
         };
         // Parsed alone first, so a mistake in wirebook.toml is reported with its line.
-        let mut config =
-            Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let mut config = Self::parse(&text).map_err(|e| e.in_file(&path))?;
         // Where a problem in the merged settings is reported: wirebook.toml if there is one.
         let mut shown = path.clone();
         if let Some((jekyll_path, mut table)) = jekyll {
@@ -176,28 +180,28 @@ impl SiteConfig {
             table.extend(own);
             config = toml::Value::Table(table)
                 .try_into()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", jekyll_path.display()))?;
+                .map_err(|e: toml::de::Error| {
+                    ConfigError::Toml(e.to_string()).in_file(&jekyll_path)
+                })?;
         }
         if let Some(pattern) = crate::content::permalink::named_style(&config.permalink) {
             config.permalink = pattern.into();
         }
-        config
-            .validate()
-            .map_err(|e| anyhow::anyhow!("{}: {e}", shown.display()))?;
+        config.validate().map_err(|e| e.in_file(&shown))?;
         config.examples.url = config.examples.url.trim_end_matches('/').to_string();
         Ok(config)
     }
 
-    pub fn parse(text: &str) -> std::result::Result<SiteConfig, String> {
-        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    pub fn parse(text: &str) -> Result<SiteConfig> {
+        toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string().trim_end().to_string()))
     }
 
-    fn validate(&self) -> std::result::Result<(), String> {
+    fn validate(&self) -> Result<()> {
         if self.posts_per_page == 0 {
-            return Err("`posts_per_page` must be at least 1".into());
+            return Err(ConfigError::Zero("posts_per_page"));
         }
         if self.max_post_bytes == 0 {
-            return Err("`max_post_bytes` must be at least 1".into());
+            return Err(ConfigError::Zero("max_post_bytes"));
         }
         // These reach atom.xml, where a NUL or another control character makes it invalid.
         for (key, value) in [
@@ -206,29 +210,25 @@ impl SiteConfig {
             ("author", &self.author),
         ] {
             if let Some(e) = crate::encoding::find_forbidden(value) {
-                return Err(format!("`{key}`: {e}"));
+                return Err(ConfigError::Forbidden { key, error: e });
             }
         }
         if !self.permalink.starts_with('/') {
-            return Err(format!(
-                "`permalink` must start with '/', got {:?}",
-                self.permalink
-            ));
+            return Err(ConfigError::NotRooted(self.permalink.clone()));
         }
         crate::content::page::validate_permalink_pattern(&self.permalink)
-            .map_err(|e| format!("`permalink`: {e}"))?;
+            .map_err(|e| e.key("permalink"))?;
         if self.language.trim().is_empty() {
-            return Err("`language` must be a language tag such as \"en\" or \"ko\"".into());
+            return Err(ConfigError::NoLanguage);
         }
         self.messages()?;
-        crate::jekyll::time::Zone::parse(&self.timezone).map_err(|e| format!("`timezone`: {e}"))?;
+        crate::jekyll::time::Zone::parse(&self.timezone).map_err(|e| e.key("timezone"))?;
         BaseUrl::parse(&self.base_url).map(|_| ())
     }
 
     /// The theme's message tables with this config's `[messages]` over them.
-    pub fn messages(&self) -> std::result::Result<crate::i18n::Messages, String> {
-        crate::i18n::Messages::new(&self.language, &self.messages)
-            .map_err(|e| format!("`messages`: {e}"))
+    pub fn messages(&self) -> Result<crate::i18n::Messages> {
+        crate::i18n::Messages::new(&self.language, &self.messages).map_err(|e| e.key("messages"))
     }
 
     pub fn base(&self) -> BaseUrl {
@@ -246,19 +246,19 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    pub fn parse(url: &str) -> std::result::Result<BaseUrl, String> {
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            format!("`base_url` must be an absolute URL such as https://example.org/, got {url:?}")
-        })?;
+    pub fn parse(url: &str) -> Result<BaseUrl> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| ConfigError::NotAbsolute(url.into()))?;
         if scheme != "http" && scheme != "https" {
-            return Err(format!("`base_url` must use http or https, got {url:?}"));
+            return Err(ConfigError::NotHttp(url.into()));
         }
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
         if host.is_empty() {
-            return Err(format!("`base_url` has no host: {url:?}"));
+            return Err(ConfigError::NoHost(url.into()));
         }
         Ok(BaseUrl {
             origin: format!("{scheme}://{host}"),
@@ -277,13 +277,127 @@ impl BaseUrl {
     }
 }
 
+/// What is wrong with the site's settings: `wirebook.toml`, Jekyll's `_config.yml`, the
+/// theme's message tables and `[highlight]` themes, and the flags that override them
+/// (`--base-url`). The config layer's one error type (see `diagnostics.rs` for the others).
+///
+/// A check of one value says what is wrong ([`ConfigError::NotHttp`], …); the code that
+/// knows where the value came from wraps it: [`ConfigError::key`] (`` `timezone`: … ``),
+/// [`ConfigError::in_file`] (`wirebook.toml: …`) or [`ConfigError::flag`] (`--base-url: …`).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML that does not parse or does not fit the settings (its message names the line).
+    #[error("{0}")]
+    Toml(String),
+    /// YAML that does not parse (`_config.yml`). Shown as `:LINE:COLUMN: invalid YAML: …` so
+    /// that it reads right after the file's name.
+    #[error("{}: invalid YAML: {message}", location.map_or(String::new(), |(l, c)| format!(":{l}:{c}")))]
+    Yaml {
+        location: Option<(usize, usize)>,
+        message: String,
+    },
+    #[error("`{0}` must be at least 1")]
+    Zero(&'static str),
+    #[error("`{key}`: {error}")]
+    Forbidden { key: &'static str, error: TextError },
+    #[error("`permalink` must start with '/', got {0:?}")]
+    NotRooted(String),
+    #[error("unknown placeholder `:{name}` (known: :{})", known.join(" :"))]
+    UnknownPlaceholder {
+        name: String,
+        known: &'static [&'static str],
+    },
+    #[error("`language` must be a language tag such as \"en\" or \"ko\"")]
+    NoLanguage,
+    #[error("unknown time zone {0:?} (use an IANA name such as Asia/Seoul)")]
+    UnknownZone(String),
+    #[error("`base_url` must be an absolute URL such as https://example.org/, got {0:?}")]
+    NotAbsolute(String),
+    #[error("`base_url` must use http or https, got {0:?}")]
+    NotHttp(String),
+    #[error("`base_url` has no host: {0:?}")]
+    NoHost(String),
+    /// A message table (`templates/i18n/LANG.toml`, `[messages]`) is not text.
+    #[error("{origin}: {key:?} must be a string (or {{ one, other }}), got {found}")]
+    MessageType {
+        origin: String,
+        key: String,
+        found: &'static str,
+    },
+    #[error("{origin}: {key:?} needs `one` and `other` strings")]
+    PluralForms { origin: String, key: String },
+    #[error("unknown highlight theme {name:?}; available: {}", available.join(", "))]
+    UnknownTheme {
+        name: String,
+        available: Vec<String>,
+    },
+    /// A theme syntect cannot turn into CSS.
+    #[error("{0}")]
+    Theme(String),
+    /// A problem with the `[highlight]` themes.
+    #[error("[highlight] {0}")]
+    Highlight(Box<ConfigError>),
+    /// The setting `key` (`` `timezone`: … ``).
+    #[error("`{key}`: {inner}")]
+    Key {
+        key: &'static str,
+        inner: Box<ConfigError>,
+    },
+    /// The file the setting is in.
+    #[error("{}{}{inner}", path.display(), if matches!(**inner, ConfigError::Yaml { .. }) { "" } else { ": " })]
+    InFile {
+        path: PathBuf,
+        inner: Box<ConfigError>,
+    },
+    /// The command-line flag that gave the value (`--base-url`).
+    #[error("{flag}: {inner}")]
+    Flag {
+        flag: &'static str,
+        inner: Box<ConfigError>,
+    },
+}
+
+impl ConfigError {
+    /// This error, about the setting `key`.
+    pub fn key(self, key: &'static str) -> Self {
+        ConfigError::Key {
+            key,
+            inner: Box::new(self),
+        }
+    }
+
+    /// This error, in the file `path`.
+    pub fn in_file(self, path: &Path) -> Self {
+        ConfigError::InFile {
+            path: path.to_path_buf(),
+            inner: Box::new(self),
+        }
+    }
+
+    /// This error, about the value of the flag `flag`.
+    pub fn flag(self, flag: &'static str) -> Self {
+        ConfigError::Flag {
+            flag,
+            inner: Box::new(self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unknown_key_is_named() {
-        let err = SiteConfig::parse("title = \"x\"\nbase_ur = \"https://a/\"\n").unwrap_err();
+        let err = SiteConfig::parse("title = \"x\"\nbase_ur = \"https://a/\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("base_ur"), "{err}");
         assert!(err.contains("line 2"), "{err}");
     }

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::config::CONFIG_FILE;
+use std::path::Path;
+
+use crate::config::{ConfigError, CONFIG_FILE};
 use crate::diagnostics::Problem;
 
 static TABLES: include_dir::Dir<'_> =
@@ -55,15 +57,17 @@ pub struct Messages {
 impl Messages {
     /// The theme's tables with the config's `[messages]` over them: a string value
     /// overrides the site language's entry, a table (`[messages.ja]`) another language's.
-    pub fn new(site_language: &str, overrides: &toml::Table) -> Result<Messages, String> {
+    pub fn new(site_language: &str, overrides: &toml::Table) -> Result<Messages, ConfigError> {
         let mut tables = HashMap::new();
         for file in TABLES.files() {
             let Some(lang) = file.path().file_stem().and_then(|s| s.to_str()) else {
                 continue;
             };
             let text = file.contents_utf8().unwrap_or_default();
-            let table: toml::Table =
-                toml::from_str(text).map_err(|e| format!("templates/i18n/{lang}.toml: {e}"))?;
+            let table: toml::Table = toml::from_str(text).map_err(|e: toml::de::Error| {
+                ConfigError::Toml(e.to_string())
+                    .in_file(Path::new(&format!("templates/i18n/{lang}.toml")))
+            })?;
             tables.insert(
                 lang.to_string(),
                 parse_table(&table, &format!("{lang}.toml"))?,
@@ -231,7 +235,7 @@ impl Messages {
     }
 }
 
-fn parse_table(table: &toml::Table, origin: &str) -> Result<Table, String> {
+fn parse_table(table: &toml::Table, origin: &str) -> Result<Table, ConfigError> {
     let mut out = Table::new();
     for (key, value) in table {
         let message = match value {
@@ -241,7 +245,10 @@ fn parse_table(table: &toml::Table, origin: &str) -> Result<Table, String> {
                     t.get(name)
                         .and_then(|v| v.as_str())
                         .map(str::to_string)
-                        .ok_or_else(|| format!("{origin}: {key:?} needs `one` and `other` strings"))
+                        .ok_or_else(|| ConfigError::PluralForms {
+                            origin: origin.into(),
+                            key: key.clone(),
+                        })
                 };
                 Message::Plural {
                     one: form("one")?,
@@ -249,10 +256,11 @@ fn parse_table(table: &toml::Table, origin: &str) -> Result<Table, String> {
                 }
             }
             other => {
-                return Err(format!(
-                    "{origin}: {key:?} must be a string (or {{ one, other }}), got {}",
-                    other.type_str()
-                ))
+                return Err(ConfigError::MessageType {
+                    origin: origin.into(),
+                    key: key.clone(),
+                    found: other.type_str(),
+                })
             }
         };
         out.insert(key.clone(), message);

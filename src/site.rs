@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::cache::{Entry as CacheEntry, MarkdownCache};
-use crate::config::{BaseUrl, SiteConfig};
+use crate::config::{BaseUrl, ConfigError, SiteConfig};
 use crate::content::library::{Library, LoadResult};
 use crate::content::page::Page;
 use crate::diagnostics::{Problem, Problems};
@@ -89,19 +89,15 @@ impl Site {
         let root = &opts.root;
         let mut config = SiteConfig::load(root)?;
         if let Some(url) = &opts.base_url {
-            BaseUrl::parse(url).map_err(|e| anyhow::anyhow!("--base-url: {e}"))?;
+            BaseUrl::parse(url).map_err(|e| e.flag("--base-url"))?;
             config.base_url = url.clone();
         }
         let base = config.base();
         let path = SitePaths::new(root.as_path()).config_file();
-        let messages = Arc::new(
-            config
-                .messages()
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-        );
+        let messages = Arc::new(config.messages().map_err(|e| e.in_file(&path))?);
         let t = Instant::now();
         let styles = highlight::Styles::new(&config.highlight.light, &config.highlight.dark)
-            .map_err(|e| anyhow::anyhow!("{}: [highlight] {e}", path.display()))?;
+            .map_err(|e| ConfigError::Highlight(Box::new(ConfigError::Theme(e))).in_file(&path))?;
 
         tracing::debug!("highlight themes in {:?}", t.elapsed());
         let t = Instant::now();

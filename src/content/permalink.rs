@@ -75,14 +75,14 @@ fn known(name: &str) -> Option<&str> {
     (short != name && PLACEHOLDERS.contains(&short)).then_some(short)
 }
 
-pub fn validate_permalink_pattern(pattern: &str) -> Result<(), String> {
+pub fn validate_permalink_pattern(pattern: &str) -> Result<(), crate::config::ConfigError> {
     let pattern = named_style(pattern).unwrap_or(pattern);
     for (_, name) in placeholders(pattern) {
         if known(name).is_none() {
-            return Err(format!(
-                "unknown placeholder `:{name}` (known: :{})",
-                PLACEHOLDERS.join(" :")
-            ));
+            return Err(crate::config::ConfigError::UnknownPlaceholder {
+                name: name.to_string(),
+                known: PLACEHOLDERS,
+            });
         }
     }
     Ok(())

@@ -3,31 +3,31 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
-
+use crate::config::ConfigError;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "_config.yml";
 
 /// The Jekyll settings of `root` as a TOML table of wirebook keys, or `None` without a
 /// `_config.yml`. Broken YAML is an error with the file and line.
-pub fn read(root: &Path) -> Result<Option<(PathBuf, toml::Table)>> {
+pub fn read(root: &Path) -> Result<Option<(PathBuf, toml::Table)>, ConfigError> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let table = translate(&text).map_err(|e| anyhow::anyhow!("{}{e}", path.display()))?;
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let table = translate(&text).map_err(|e| e.in_file(&path))?;
     Ok(Some((path, table)))
 }
 
 /// The keys wirebook understands; Jekyll's others (plugins, theme, sass, …) are ignored.
-/// Errors start with `:line: ` so the caller can put the path in front.
-pub fn translate(text: &str) -> std::result::Result<toml::Table, String> {
-    let value: yaml::Value = yaml::from_str(text).map_err(|e| match e.location() {
-        Some(l) => format!(":{}:{}: invalid YAML: {e}", l.line(), l.column()),
-        None => format!(": invalid YAML: {e}"),
+pub fn translate(text: &str) -> Result<toml::Table, ConfigError> {
+    let value: yaml::Value = yaml::from_str(text).map_err(|e| ConfigError::Yaml {
+        location: e.location().map(|l| (l.line(), l.column())),
+        message: e.to_string(),
     })?;
     let mut out = toml::Table::new();
     let yaml::Value::Mapping(map) = value else {
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn broken_yaml_names_the_line() {
-        let e = translate("title: a\nurl: [x\n").unwrap_err();
+        let e = translate("title: a\nurl: [x\n").unwrap_err().to_string();
         assert!(e.starts_with(":3:") || e.starts_with(":2:"), "{e}");
     }
 

@@ -11,16 +11,14 @@ pub enum Zone {
 }
 
 impl Zone {
-    pub fn parse(name: &str) -> Result<Zone, String> {
+    pub fn parse(name: &str) -> Result<Zone, crate::config::ConfigError> {
         if name.trim().is_empty() {
             return Ok(Zone::AsWritten);
         }
         name.trim()
             .parse::<chrono_tz::Tz>()
             .map(Zone::Named)
-            .map_err(|_| {
-                format!("unknown time zone {name:?} (use an IANA name such as Asia/Seoul)")
-            })
+            .map_err(|_| crate::config::ConfigError::UnknownZone(name.to_string()))
     }
 
     /// A wall-clock time in this zone. A time skipped by a daylight-saving jump is read an

@@ -73,7 +73,7 @@ impl Target {
         };
 
         let (base_url, base_url_from) = if let Some(url) = i.base_url {
-            BaseUrl::parse(url).map_err(|e| anyhow!("--base-url: {e}"))?;
+            BaseUrl::parse(url).map_err(|e| e.flag("--base-url"))?;
             if let (Some((domain, _)), Ok(b)) = (&cname, BaseUrl::parse(url)) {
                 if host(&b.origin) != domain {
                     notes.push(format!(
