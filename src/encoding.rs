@@ -8,15 +8,24 @@
 use std::borrow::Cow;
 
 /// Why a file's bytes are not publishable text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    InvalidUtf8 {
-        offset: usize,
-        line: usize,
-    },
+    #[error("not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8")]
+    InvalidUtf8 { offset: usize, line: usize },
+    #[error(
+        "looks like UTF-8 read as Windows-1252 (mojibake): {:?} probably meant {:?}; \
+         {} line(s) affected. Re-save the file from its original UTF-8 source \
+         (`wirebook check --fix-encoding` repairs it when no bytes were lost)",
+        .0.found, .0.meant, .0.lines_affected
+    )]
     Mojibake(Mojibake),
     /// A character XML 1.0 forbids (NUL, most C0 controls, U+FFFE/U+FFFF): it would make
     /// `atom.xml` and `sitemap.xml` invalid, and no reader can see it anyway.
+    #[error(
+        "control character U+{:04X} is not allowed (XML forbids it, so the feed would \
+         be invalid); delete it",
+        u32::from(*ch)
+    )]
     Forbidden {
         line: usize,
         column: usize,
@@ -37,26 +46,13 @@ pub struct Mojibake {
     pub lines_affected: usize,
 }
 
-impl std::fmt::Display for TextError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl TextError {
+    /// The line (from 1) and, where known, the column of the problem.
+    pub fn location(&self) -> (usize, Option<usize>) {
         match self {
-            TextError::InvalidUtf8 { offset, .. } => write!(
-                f,
-                "not valid UTF-8 (first bad byte at offset {offset}); save the file as UTF-8"
-            ),
-            TextError::Mojibake(m) => write!(
-                f,
-                "looks like UTF-8 read as Windows-1252 (mojibake): {:?} probably meant {:?}; \
-                 {} line(s) affected. Re-save the file from its original UTF-8 source \
-                 (`wirebook check --fix-encoding` repairs it when no bytes were lost)",
-                m.found, m.meant, m.lines_affected
-            ),
-            TextError::Forbidden { ch, .. } => write!(
-                f,
-                "control character U+{:04X} is not allowed (XML forbids it, so the feed would \
-                 be invalid); delete it",
-                u32::from(*ch)
-            ),
+            TextError::InvalidUtf8 { line, .. } => (*line, None),
+            TextError::Mojibake(m) => (m.line, Some(m.column)),
+            TextError::Forbidden { line, column, .. } => (*line, Some(*column)),
         }
     }
 }

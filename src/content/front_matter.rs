@@ -6,6 +6,7 @@
 use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
+use super::ContentError;
 use crate::yaml;
 
 /// The Jekyll post fields we understand. Anything else is kept in `extra`.
@@ -62,12 +63,27 @@ pub struct FrontMatter {
     pub lines: std::collections::HashMap<String, usize>,
 }
 
-/// A front-matter problem at a file line (1-based) with an optional column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A front-matter problem at a file line (1-based) with an optional column: a
+/// [`ContentError`] (or a near-miss warning) with where it is. [`FieldError::in_file`] names
+/// the post.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
 pub struct FieldError {
     pub line: usize,
     pub column: Option<usize>,
     pub message: String,
+}
+
+impl FieldError {
+    /// The problem, in the post `rel`.
+    pub fn in_file(self, rel: &std::path::Path) -> crate::diagnostics::Problem {
+        crate::diagnostics::Problem {
+            path: rel.to_path_buf(),
+            line: Some(self.line),
+            column: self.column,
+            message: self.message,
+        }
+    }
 }
 
 /// The result of splitting: YAML text and where the body starts.
@@ -176,7 +192,7 @@ pub fn parse_with_defaults(
         };
         let line = key_line(split, &key);
         fm.lines.insert(key.clone(), line);
-        let mut field = |r: Result<(), String>| {
+        let mut field = |r: Result<(), ContentError>| {
             if let Err(message) = r {
                 errors.push(FieldError {
                     line,
@@ -235,7 +251,7 @@ pub fn parse_with_defaults(
                     Ok(v) => {
                         fm.extra.insert(key, v);
                     }
-                    Err(e) => field(Err(e.to_string())),
+                    Err(e) => field(Err(ContentError::Yaml(e.to_string()))),
                 }
             }
         }
@@ -256,23 +272,23 @@ fn strip_location(msg: &str) -> String {
     }
 }
 
-fn typed<T: DeserializeOwned>(value: yaml::Value) -> Result<T, String> {
-    yaml::from_value(value).map_err(|e| strip_location(&e.to_string()))
+fn typed<T: DeserializeOwned>(value: yaml::Value) -> Result<T, ContentError> {
+    yaml::from_value(value).map_err(|e| ContentError::Yaml(strip_location(&e.to_string())))
 }
 
 /// A string field that also accepts numbers and booleans (`title: 2025`).
-fn scalar_string(value: yaml::Value) -> Result<Option<String>, String> {
+fn scalar_string(value: yaml::Value) -> Result<Option<String>, ContentError> {
     match value {
         yaml::Value::Null => Ok(None),
         yaml::Value::String(s) => Ok(Some(s)),
         yaml::Value::Number(n) => Ok(Some(n.to_string())),
         yaml::Value::Bool(b) => Ok(Some(b.to_string())),
-        _ => Err("expected text".into()),
+        _ => Err(ContentError::ExpectedText),
     }
 }
 
 /// A list of strings, or one string of space-separated words (Jekyll's rule).
-fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
+fn string_list(value: yaml::Value) -> Result<Vec<String>, ContentError> {
     match value {
         yaml::Value::Null => Ok(Vec::new()),
         // Nested lists (`- [a, b]`, which Jekyll themes' users write) are flattened.
@@ -282,7 +298,7 @@ fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
                 yaml::Value::Sequence(_) => string_list(v),
                 v => scalar_string(v)
                     .map(|s| s.into_iter().collect())
-                    .map_err(|_| "expected a list of words".to_string()),
+                    .map_err(|_| ContentError::ExpectedWords),
             })
             .collect::<Result<Vec<Vec<String>>, _>>()?
             .into_iter()
@@ -290,7 +306,7 @@ fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
             .filter(|s| !s.trim().is_empty())
             .collect()),
         other => Ok(scalar_string(other)
-            .map_err(|_| "expected a list or a word".to_string())?
+            .map_err(|_| ContentError::ExpectedListOrWord)?
             .unwrap_or_default()
             .split_whitespace()
             .map(str::to_string)
@@ -299,7 +315,7 @@ fn string_list(value: yaml::Value) -> Result<Vec<String>, String> {
 }
 
 /// `image: /a.png` or `image: {path: /a.png}` (jekyll-seo-tag's form).
-fn image(value: &yaml::Value) -> Result<Option<String>, String> {
+fn image(value: &yaml::Value) -> Result<Option<String>, ContentError> {
     match value {
         yaml::Value::Mapping(m) => Ok(m.get("path").and_then(|v| v.as_str()).map(String::from)),
         other => scalar_string(other.clone()),
@@ -307,14 +323,16 @@ fn image(value: &yaml::Value) -> Result<Option<String>, String> {
 }
 
 /// A date and whether it was written without an offset.
-fn parse_date_value(value: &yaml::Value) -> Result<Option<(DateTime<FixedOffset>, bool)>, String> {
+fn parse_date_value(
+    value: &yaml::Value,
+) -> Result<Option<(DateTime<FixedOffset>, bool)>, ContentError> {
     match value {
         yaml::Value::Null => Ok(None),
         yaml::Value::String(s) => {
             let local = !has_offset(s);
             parse_date(s).map(|d| Some((d, local)))
         }
-        _ => Err("expected a date such as 2025-06-10 or 2025-06-10 14:30:00 +09:00".into()),
+        _ => Err(ContentError::ExpectedDate),
     }
 }
 
@@ -329,20 +347,17 @@ fn has_offset(s: &str) -> bool {
 }
 
 /// Dates as Jekyll writes them: a day, or a date-time with an optional zone.
-pub fn parse_date(s: &str) -> Result<DateTime<FixedOffset>, String> {
+pub fn parse_date(s: &str) -> Result<DateTime<FixedOffset>, ContentError> {
     let date = parse_date_any_year(s)?;
     // Year 0 and negative years parse, and would give URLs such as `/-001/…`; years past
     // 9999 are not dates anyone writes on purpose.
     if !(1..=9999).contains(&date.year()) {
-        return Err(format!(
-            "year {} is out of range; use a year from 1 to 9999",
-            date.year()
-        ));
+        return Err(ContentError::YearOutOfRange(date.year()));
     }
     Ok(date)
 }
 
-fn parse_date_any_year(s: &str) -> Result<DateTime<FixedOffset>, String> {
+fn parse_date_any_year(s: &str) -> Result<DateTime<FixedOffset>, ContentError> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d);
@@ -367,9 +382,7 @@ fn parse_date_any_year(s: &str) -> Result<DateTime<FixedOffset>, String> {
             .from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
             .fixed_offset());
     }
-    Err(format!(
-        "cannot read {s:?} as a date; use 2025-06-10 or 2025-06-10 14:30:00 +09:00"
-    ))
+    Err(ContentError::NotADate(s.to_string()))
 }
 
 /// The file line where `key:` is written (top-level keys only), for error messages.

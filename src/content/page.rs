@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 use super::front_matter::{self, FrontMatter};
 pub use super::permalink::{expand_permalink, validate_permalink_pattern, UrlParts};
+use super::ContentError;
 use crate::config::SiteConfig;
 use crate::diagnostics::Problem;
 use crate::encoding;
@@ -112,27 +113,16 @@ impl Page {
     /// Reads and checks one source file. `rel` is its path relative to the site root.
     pub fn load(root: &Path, rel: &Path, config: &SiteConfig) -> Result<Loaded, Vec<Problem>> {
         let bytes = read_bounded(&root.join(rel), config.max_post_bytes)
-            .map_err(|e| vec![Problem::new(rel, e)])?;
+            .map_err(|e| vec![Problem::new(rel, e.to_string())])?;
         let text = encoding::decode_source(&bytes).map_err(|e| {
-            let p = match &e {
-                encoding::TextError::InvalidUtf8 { line, .. } => {
-                    Problem::at(rel, *line, e.to_string())
-                }
-                encoding::TextError::Mojibake(m) => {
-                    Problem::at(rel, m.line, e.to_string()).with_column(m.column)
-                }
-                encoding::TextError::Forbidden { line, column, .. } => {
-                    Problem::at(rel, *line, e.to_string()).with_column(*column)
-                }
-            };
-            vec![p]
+            let (line, column) = e.location();
+            let p = Problem::at(rel, line, ContentError::from(e).to_string());
+            vec![match column {
+                Some(c) => p.with_column(c),
+                None => p,
+            }]
         })?;
-        let field_problem = |e: front_matter::FieldError| Problem {
-            path: rel.to_path_buf(),
-            line: Some(e.line),
-            column: e.column,
-            message: e.message,
-        };
+        let field_problem = |e: front_matter::FieldError| e.in_file(rel);
         let split = front_matter::split(&text).map_err(|e| vec![field_problem(e)])?;
         let defaults = defaults_for(rel, config);
         let (fm, warnings) = front_matter::parse_with_defaults(&split, &defaults)
@@ -257,19 +247,17 @@ pub fn output_file_for(url_path: &str) -> String {
 }
 
 /// Reads a post, refusing one over `limit` bytes before it is held in memory.
-fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ContentError> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let read = |e: std::io::Error| ContentError::Read(e.to_string());
+    let file = std::fs::File::open(path).map_err(read)?;
     let mut bytes = Vec::new();
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(read)?;
     if bytes.len() as u64 > limit {
         let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return Err(format!(
-            "{size} bytes, larger than `max_post_bytes` ({limit} bytes) in {}; split the post, or raise the limit",
-            crate::config::CONFIG_FILE
-        ));
+        return Err(ContentError::TooLarge { size, limit });
     }
     Ok(bytes)
 }
@@ -277,19 +265,17 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
 /// A URL path made safe to become a file under the output folder: `.` and empty segments
 /// dropped, `..` applied, and refused when it climbs above the root (a permalink of
 /// `/../../x/` must never write outside `--out`). Keeps a trailing `/`.
-pub fn contain_url_path(path: &str) -> Result<String, String> {
+pub fn contain_url_path(path: &str) -> Result<String, ContentError> {
     let mut parts: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Err("leaves the output folder; write a path under `/`".into());
+                    return Err(ContentError::LeavesOutput);
                 }
             }
-            s if s.contains('\\') => {
-                return Err("contains `\\`, a folder separator on Windows; use `/`".into())
-            }
+            s if s.contains('\\') => return Err(ContentError::Backslash),
             s => parts.push(s),
         }
     }
