@@ -1,9 +1,10 @@
-//! The Redis broker (`--redis-url`): carries chat, SSE events and new-post
-//! notices between instances, so a message sent through one instance reaches
-//! readers connected to any other.
+//! The Redis relay (`--redis-url`): [`RedisBroker`] implements
+//! [`Relay`] and carries chat, SSE events and new-post notices between
+//! instances, so a message sent through one instance reaches readers
+//! connected to any other. Only `AppState::new` names it.
 //!
 //! Without it everything stays in-process (the default). With it, every
-//! publication goes through one Lua script that numbers it (per chat room,
+//! publication goes through one Lua script (`broker/*.lua`, compiled in) that numbers it (per chat room,
 //! or for the event stream) and keeps what a newcomer needs (chat history in
 //! a list, SSE events in a stream for `Last-Event-ID`), then `PUBLISH`es it.
 //! Each instance runs one [`listener`] that delivers what arrives to its own
@@ -25,8 +26,9 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands as _, Script};
 use serde::{Deserialize, Serialize};
 
-use crate::posts::Post;
-use crate::sse::hub::{EventKind, NewsEvent};
+use crate::model::{ChatFrame, EventKind, NewsEvent, Post};
+use crate::relay::{Presence, Relay, RelayDown};
+use crate::util::{random_token, redact};
 
 /// Channels and keys; one prefix so a shared Redis stays tidy.
 pub(crate) const POSTS_CHANNEL: &str = "wirebook:posts";
@@ -45,103 +47,24 @@ pub(crate) const HEARTBEAT_TTL: Duration = Duration::from_secs(15);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Why a publication failed: Redis is unreachable. Handlers answer 503 (or
-/// an error frame on a chat socket).
-#[derive(Debug, thiserror::Error)]
-#[error("the message relay (Redis) is unavailable: {0}")]
-pub struct RelayDown(pub String);
-
 impl From<redis::RedisError> for RelayDown {
     fn from(err: redis::RedisError) -> Self {
         RelayDown(err.to_string())
     }
 }
 
-/// Numbers the next event (never below the caller's floor), appends it to
-/// the replay stream and publishes `id|json`.
-const PUBLISH_EVENT: &str = r"
-local id = redis.call('INCR', KEYS[1])
-local floor = tonumber(ARGV[1])
-if id <= floor then id = floor + 1; redis.call('SET', KEYS[1], id) end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], id .. '-0', 'e', ARGV[4])
-redis.call('PUBLISH', ARGV[3], id .. '|' .. ARGV[4])
-return id
-";
+/// Numbers, keeps and publishes a news event. Each script's header says
+/// what it does and what its `KEYS` and `ARGV` are.
+const PUBLISH_EVENT: &str = include_str!("broker/publish_event.lua");
 
-/// Numbers a chat frame within its room and publishes
-/// `seq kind roomlen room frame`. `say` also appends to the room's history;
-/// `join`/`leave` update the member set and build the notice with the
-/// current member list (join order), which only Redis knows.
-const CHAT: &str = r#"
-local seq = redis.call('INCR', KEYS[1])
-local floor = tonumber(ARGV[1])
-if seq <= floor then seq = floor + 1; redis.call('SET', KEYS[1], seq) end
-local op = ARGV[5]
-local frame
-if op == 'say' then
-  frame = ARGV[9]
-  local keep = tonumber(ARGV[2])
-  if keep > 0 then
-    redis.call('RPUSH', KEYS[2], seq .. '|' .. frame)
-    redis.call('LTRIM', KEYS[2], -keep, -1)
-  end
-else
-  if op == 'join' then
-    redis.call('ZADD', KEYS[3], seq, ARGV[6])
-  else
-    redis.call('ZREM', KEYS[3], ARGV[6])
-  end
-  -- Members of an instance that stopped refreshing its heartbeat (it
-  -- crashed without saying goodbye) are dropped here.
-  local names = {}
-  local alive = {}
-  for _, m in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
-    local a = string.find(m, '/', 1, true)
-    local b = string.find(m, '/', a + 1, true)
-    local instance = string.sub(m, 1, a - 1)
-    if alive[instance] == nil then
-      alive[instance] = redis.call('EXISTS', ARGV[10] .. instance) == 1
-    end
-    if alive[instance] then
-      names[#names + 1] = cjson.encode(string.sub(m, b + 1))
-    else
-      redis.call('ZREM', KEYS[3], m)
-    end
-  end
-  frame = '{"type":"' .. op .. '","name":' .. ARGV[7] .. ',"members":[' ..
-    table.concat(names, ',') .. '],"ts":' .. ARGV[8] .. '}'
-end
-local kind = 'n'
-if op == 'say' then kind = 'm' end
-redis.call('PUBLISH', ARGV[3], seq .. ' ' .. kind .. ' ' .. string.len(ARGV[4]) .. ' ' .. ARGV[4] .. frame)
-return seq
-"#;
+/// Numbers, keeps and publishes a chat frame or join/leave notice.
+const CHAT: &str = include_str!("broker/chat.lua");
 
-/// A token bucket shared by every instance: takes a token or answers how
-/// many milliseconds until one is free. Redis's clock, so instances' clocks
-/// need not agree. `ARGV`: burst, tokens per minute.
-const TAKE_TOKEN: &str = r"
-local burst = tonumber(ARGV[1])
-local per_ms = tonumber(ARGV[2]) / 60000
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(b[1]) or burst
-local at = tonumber(b[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
-local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_ms) end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / per_ms) + 1000)
-return wait
-";
+/// Takes a token from a write bucket shared by every instance.
+const TAKE_TOKEN: &str = include_str!("broker/take_token.lua");
 
-/// Raises a counter to at least `ARGV[1]`.
-const RAISE: &str = r"
-local now = tonumber(redis.call('GET', KEYS[1]) or '0')
-if now < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-return 0
-";
+/// Raises a counter to at least a value.
+const RAISE: &str = include_str!("broker/raise.lua");
 
 /// An event as published: everything but the id, which Redis assigns.
 #[derive(Serialize, Deserialize)]
@@ -152,29 +75,19 @@ struct EventBody {
     ts: u64,
 }
 
-/// One chat publication as it arrives from Redis.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct ChatFrame<'a> {
-    pub seq: u64,
-    /// A message (kept in history) rather than a join/leave notice.
-    pub is_message: bool,
-    pub room: &'a str,
-    pub frame: &'a str,
-}
-
-impl<'a> ChatFrame<'a> {
-    pub fn parse(payload: &'a str) -> Option<ChatFrame<'a>> {
-        let (seq, rest) = payload.split_once(' ')?;
-        let (kind, rest) = rest.split_once(' ')?;
-        let (len, rest) = rest.split_once(' ')?;
-        let len: usize = len.parse().ok()?;
-        Some(ChatFrame {
-            seq: seq.parse().ok()?,
-            is_message: kind == "m",
-            room: rest.get(..len)?,
-            frame: rest.get(len..)?,
-        })
-    }
+/// One chat publication as `chat.lua` publishes it on [`CHAT_CHANNEL`]:
+/// `seq kind roomlen room frame`.
+pub(crate) fn parse_chat(payload: &str) -> Option<ChatFrame<'_>> {
+    let (seq, rest) = payload.split_once(' ')?;
+    let (kind, rest) = rest.split_once(' ')?;
+    let (len, rest) = rest.split_once(' ')?;
+    let len: usize = len.parse().ok()?;
+    Some(ChatFrame {
+        seq: seq.parse().ok()?,
+        is_message: kind == "m",
+        room: rest.get(..len)?,
+        frame: rest.get(len..)?,
+    })
 }
 
 /// The connection to Redis shared by everything in one instance.
@@ -214,7 +127,7 @@ impl RedisBroker {
         stream_keep: usize,
         chat_keep: usize,
     ) -> anyhow::Result<Arc<RedisBroker>> {
-        let shown = crate::store::redact(url);
+        let shown = redact(url);
         let client =
             redis::Client::open(url).with_context(|| format!("invalid --redis-url {shown}"))?;
         let config = ConnectionManagerConfig::new()
@@ -228,7 +141,7 @@ impl RedisBroker {
         Ok(Arc::new(RedisBroker {
             client,
             conn,
-            instance: crate::state::random_token()?[..12].to_owned(),
+            instance: random_token()?[..12].to_owned(),
             listening: AtomicBool::new(false),
             last_error: Mutex::new(None),
             reconnects: AtomicU64::new(0),
@@ -244,121 +157,6 @@ impl RedisBroker {
 
     fn conn(&self) -> ConnectionManager {
         self.conn.clone()
-    }
-
-    /// Whether the listener is connected: while it is not, other instances'
-    /// messages do not reach this one.
-    pub fn is_listening(&self) -> bool {
-        self.listening.load(Ordering::Acquire)
-    }
-
-    /// Health: a round trip plus the listener's state.
-    pub async fn check(&self) -> Result<(), RelayDown> {
-        let pong: String = redis::cmd("PING").query_async(&mut self.conn()).await?;
-        if pong != "PONG" {
-            return Err(RelayDown(format!("unexpected PING answer {pong:?}")));
-        }
-        if !self.is_listening() {
-            let why = self
-                .last_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
-            return Err(RelayDown(
-                why.unwrap_or_else(|| "the subscriber is reconnecting".into()),
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn reconnects(&self) -> u64 {
-        self.reconnects.load(Ordering::Relaxed)
-    }
-
-    /// Announces a stored post to every instance's `postAdded` subscribers.
-    pub async fn publish_post(&self, post: &Post) -> Result<(), RelayDown> {
-        let json = serde_json::to_string(post).unwrap_or_default();
-        let _: i64 = self.conn().publish(POSTS_CHANNEL, json).await?;
-        Ok(())
-    }
-
-    /// Numbers, stores and publishes an SSE event; `floor` is the newest id
-    /// this instance has seen.
-    pub async fn publish_event(
-        &self,
-        kind: EventKind,
-        title: String,
-        body: String,
-        ts: u64,
-        floor: u64,
-    ) -> Result<NewsEvent, RelayDown> {
-        let json = serde_json::to_string(&EventBody {
-            kind,
-            title,
-            body,
-            ts,
-        })
-        .unwrap_or_default();
-        let id: u64 = self
-            .publish_event
-            .key(EVENT_COUNTER)
-            .key(EVENT_STREAM)
-            .arg(floor)
-            .arg(self.stream_keep)
-            .arg(EVENTS_CHANNEL)
-            .arg(&json)
-            .invoke_async(&mut self.conn())
-            .await?;
-        let body: EventBody = serde_json::from_str(&json).map_err(|e| RelayDown(e.to_string()))?;
-        Ok(event_from(id, body))
-    }
-
-    /// Stored events after `after`, oldest first (at most the stream's length).
-    pub async fn events_after(&self, after: u64) -> Result<Vec<NewsEvent>, RelayDown> {
-        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-            .arg(EVENT_STREAM)
-            .arg(format!("{}-0", after.saturating_add(1)))
-            .arg("+")
-            .query_async(&mut self.conn())
-            .await?;
-        Ok(entries.iter().filter_map(parse_entry).collect())
-    }
-
-    /// The newest `n` stored events, oldest first.
-    pub async fn recent_events(&self, n: usize) -> Result<Vec<NewsEvent>, RelayDown> {
-        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XREVRANGE")
-            .arg(EVENT_STREAM)
-            .arg("+")
-            .arg("-")
-            .arg("COUNT")
-            .arg(n.max(1))
-            .query_async(&mut self.conn())
-            .await?;
-        let mut events: Vec<NewsEvent> = entries.iter().filter_map(parse_entry).collect();
-        events.reverse();
-        Ok(events)
-    }
-
-    /// Publishes a chat message to `room`; `floor` is the room's newest
-    /// sequence number here.
-    pub async fn chat_say(&self, room: &str, frame: &str, floor: u64) -> Result<u64, RelayDown> {
-        self.chat_op(room, "say", "", "", 0, frame, floor).await
-    }
-
-    /// Adds (`join`) or removes (`leave`) a member and publishes the notice.
-    pub async fn chat_presence(
-        &self,
-        room: &str,
-        op: &'static str,
-        conn_id: u64,
-        name: &str,
-        ts: u64,
-        floor: u64,
-    ) -> Result<u64, RelayDown> {
-        let member = format!("{}/{conn_id}/{name}", self.instance);
-        let name_json = serde_json::to_string(name).unwrap_or_default();
-        self.chat_op(room, op, &member, &name_json, ts, "", floor)
-            .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -413,21 +211,6 @@ impl RedisBroker {
         Ok(())
     }
 
-    /// A room's kept messages as `(seq, frame)`, oldest first.
-    pub async fn chat_history(&self, room: &str) -> Result<Vec<(u64, String)>, RelayDown> {
-        if self.chat_keep == 0 {
-            return Ok(Vec::new());
-        }
-        let entries: Vec<String> = self.conn().lrange(&room_keys(room)[1], 0, -1).await?;
-        Ok(entries
-            .iter()
-            .filter_map(|e| {
-                let (seq, frame) = e.split_once('|')?;
-                Some((seq.parse().ok()?, frame.to_owned()))
-            })
-            .collect())
-    }
-
     /// Raises a room's sequence counter to at least `seq` (after Redis lost
     /// its data in a restart).
     pub async fn raise_chat_seq(&self, room: &str, seq: u64) -> Result<(), RelayDown> {
@@ -450,23 +233,6 @@ impl RedisBroker {
         Ok(())
     }
 
-    /// Takes a write token for `client` from the shared bucket; `Ok(0)`
-    /// when taken, else the milliseconds until one is free.
-    pub async fn take_token(
-        &self,
-        client: &str,
-        burst: u32,
-        per_minute: u32,
-    ) -> Result<u64, RelayDown> {
-        Ok(self
-            .take_token
-            .key(format!("wirebook:writes:{client}"))
-            .arg(burst.max(1))
-            .arg(per_minute.max(1))
-            .invoke_async(&mut self.conn())
-            .await?)
-    }
-
     /// Marks this instance alive for `HEARTBEAT_TTL` (its chat members
     /// count only while it is).
     pub async fn heartbeat(&self) -> Result<(), RelayDown> {
@@ -476,27 +242,6 @@ impl RedisBroker {
             .pset_ex(format!("{INSTANCE_PREFIX}{}", self.instance), 1, ttl)
             .await?;
         Ok(())
-    }
-
-    /// Takes `key` for `ttl` if nobody holds it; false when another
-    /// instance does.
-    pub async fn claim(&self, key: &str, ttl: Duration) -> Result<bool, RelayDown> {
-        let taken: Option<String> = redis::cmd("SET")
-            .arg(key)
-            .arg(&self.instance)
-            .arg("NX")
-            .arg("PX")
-            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1))
-            .query_async(&mut self.conn())
-            .await?;
-        Ok(taken.is_some())
-    }
-
-    /// A guest number unique across instances.
-    pub async fn next_guest(&self) -> Result<u64, RelayDown> {
-        let n: u64 = self.conn().incr(GUEST_COUNTER, 1).await?;
-        self.max_guest.fetch_max(n, Ordering::Relaxed);
-        Ok(n)
     }
 
     /// Raises the guest counter to the highest number handed out here, so a
@@ -516,6 +261,164 @@ impl RedisBroker {
         if let Some(error) = error {
             *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
         }
+    }
+}
+
+#[async_trait::async_trait]
+impl Relay for RedisBroker {
+    fn kind(&self) -> &'static str {
+        "redis"
+    }
+
+    fn is_listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+
+    async fn check(&self) -> Result<(), RelayDown> {
+        let pong: String = redis::cmd("PING").query_async(&mut self.conn()).await?;
+        if pong != "PONG" {
+            return Err(RelayDown(format!("unexpected PING answer {pong:?}")));
+        }
+        if !self.is_listening() {
+            let why = self
+                .last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            return Err(RelayDown(
+                why.unwrap_or_else(|| "the subscriber is reconnecting".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn reconnects(&self) -> u64 {
+        self.reconnects.load(Ordering::Relaxed)
+    }
+
+    async fn publish_post(&self, post: &Post) -> Result<(), RelayDown> {
+        let json = serde_json::to_string(post).unwrap_or_default();
+        let _: i64 = self.conn().publish(POSTS_CHANNEL, json).await?;
+        Ok(())
+    }
+
+    async fn publish_event(
+        &self,
+        kind: EventKind,
+        title: String,
+        body: String,
+        ts: u64,
+        floor: u64,
+    ) -> Result<NewsEvent, RelayDown> {
+        let json = serde_json::to_string(&EventBody {
+            kind,
+            title,
+            body,
+            ts,
+        })
+        .unwrap_or_default();
+        let id: u64 = self
+            .publish_event
+            .key(EVENT_COUNTER)
+            .key(EVENT_STREAM)
+            .arg(floor)
+            .arg(self.stream_keep)
+            .arg(EVENTS_CHANNEL)
+            .arg(&json)
+            .invoke_async(&mut self.conn())
+            .await?;
+        let body: EventBody = serde_json::from_str(&json).map_err(|e| RelayDown(e.to_string()))?;
+        Ok(event_from(id, body))
+    }
+
+    async fn events_after(&self, after: u64) -> Result<Vec<NewsEvent>, RelayDown> {
+        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
+            .arg(EVENT_STREAM)
+            .arg(format!("{}-0", after.saturating_add(1)))
+            .arg("+")
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(entries.iter().filter_map(parse_entry).collect())
+    }
+
+    async fn recent_events(&self, n: usize) -> Result<Vec<NewsEvent>, RelayDown> {
+        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XREVRANGE")
+            .arg(EVENT_STREAM)
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(n.max(1))
+            .query_async(&mut self.conn())
+            .await?;
+        let mut events: Vec<NewsEvent> = entries.iter().filter_map(parse_entry).collect();
+        events.reverse();
+        Ok(events)
+    }
+
+    async fn chat_say(&self, room: &str, frame: &str, floor: u64) -> Result<u64, RelayDown> {
+        self.chat_op(room, "say", "", "", 0, frame, floor).await
+    }
+
+    async fn chat_presence(
+        &self,
+        room: &str,
+        presence: Presence,
+        conn_id: u64,
+        name: &str,
+        ts: u64,
+        floor: u64,
+    ) -> Result<u64, RelayDown> {
+        let member = format!("{}/{conn_id}/{name}", self.instance);
+        let name_json = serde_json::to_string(name).unwrap_or_default();
+        self.chat_op(room, presence.as_str(), &member, &name_json, ts, "", floor)
+            .await
+    }
+
+    async fn chat_history(&self, room: &str) -> Result<Vec<(u64, String)>, RelayDown> {
+        if self.chat_keep == 0 {
+            return Ok(Vec::new());
+        }
+        let entries: Vec<String> = self.conn().lrange(&room_keys(room)[1], 0, -1).await?;
+        Ok(entries
+            .iter()
+            .filter_map(|e| {
+                let (seq, frame) = e.split_once('|')?;
+                Some((seq.parse().ok()?, frame.to_owned()))
+            })
+            .collect())
+    }
+
+    async fn take_token(
+        &self,
+        client: &str,
+        burst: u32,
+        per_minute: u32,
+    ) -> Result<u64, RelayDown> {
+        Ok(self
+            .take_token
+            .key(format!("wirebook:writes:{client}"))
+            .arg(burst.max(1))
+            .arg(per_minute.max(1))
+            .invoke_async(&mut self.conn())
+            .await?)
+    }
+
+    async fn claim(&self, name: &str, ttl: Duration) -> Result<bool, RelayDown> {
+        let taken: Option<String> = redis::cmd("SET")
+            .arg(format!("wirebook:{name}"))
+            .arg(&self.instance)
+            .arg("NX")
+            .arg("PX")
+            .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1))
+            .query_async(&mut self.conn())
+            .await?;
+        Ok(taken.is_some())
+    }
+
+    async fn next_guest(&self) -> Result<u64, RelayDown> {
+        let n: u64 = self.conn().incr(GUEST_COUNTER, 1).await?;
+        self.max_guest.fetch_max(n, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -562,7 +465,7 @@ mod tests {
     fn chat_frames_carry_rooms_with_any_characters() {
         let payload = r#"12 m 7 a b|c d{"type":"message"}"#;
         assert_eq!(
-            ChatFrame::parse(payload),
+            parse_chat(payload),
             Some(ChatFrame {
                 seq: 12,
                 is_message: true,
@@ -570,7 +473,7 @@ mod tests {
                 frame: r#"{"type":"message"}"#,
             })
         );
-        assert_eq!(ChatFrame::parse("1 n 40 short"), None);
+        assert_eq!(parse_chat("1 n 40 short"), None);
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl std::fmt::Debug for DbLocation {
             DbLocation::File(path) => f.debug_tuple("File").field(path).finish(),
             DbLocation::Postgres(url) => f
                 .debug_tuple("Postgres")
-                .field(&crate::store::redact(url))
+                .field(&crate::util::redact(url))
                 .finish(),
         }
     }
@@ -204,7 +204,7 @@ impl std::fmt::Debug for Config {
             .field("cache_responses", &self.cache_responses)
             .field(
                 "redis_url",
-                &self.redis_url.as_deref().map(crate::store::redact),
+                &self.redis_url.as_deref().map(crate::util::redact),
             )
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("limits", &self.limits)

@@ -19,7 +19,10 @@ use pin_project_lite::pin_project;
 use serde_json::json;
 use tower::{Layer, Service};
 
-use crate::posts::{AddPostError, FieldErrors};
+use crate::model::FieldErrors;
+use crate::posts::AddPostError;
+use crate::relay::RelayDown;
+use crate::sse::hub::PublishError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -109,17 +112,17 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<crate::broker::RelayDown> for AppError {
-    fn from(err: crate::broker::RelayDown) -> Self {
+impl From<RelayDown> for AppError {
+    fn from(err: RelayDown) -> Self {
         AppError::Unavailable(err.to_string())
     }
 }
 
-impl From<crate::sse::hub::PublishError> for AppError {
-    fn from(err: crate::sse::hub::PublishError) -> Self {
+impl From<PublishError> for AppError {
+    fn from(err: PublishError) -> Self {
         match err {
-            crate::sse::hub::PublishError::Store(err) => err.into(),
-            crate::sse::hub::PublishError::Relay(err) => err.into(),
+            PublishError::Store(err) => err.into(),
+            PublishError::Relay(err) => err.into(),
         }
     }
 }

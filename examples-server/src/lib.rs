@@ -4,9 +4,17 @@
 //!
 //! Two seams keep the default one self-contained process while letting
 //! several instances share the load: [`store::Store`] keeps posts and events
-//! in SQLite (default) or PostgreSQL (`--database-url`), and [`broker`]
-//! carries chat, events, new-post notices and write limits between
-//! instances through Redis (`--redis-url`) instead of in-process channels.
+//! in SQLite (default) or PostgreSQL (`--database-url`), and a
+//! [`relay::Relay`] ([`broker`], on Redis with `--redis-url`) carries chat,
+//! events, new-post notices and write limits between instances instead of
+//! in-process channels.
+//!
+//! The modules form layers, each importing only from those below it
+//! (`tests/module_graph.rs` checks this): [`util`], [`model`] and [`config`];
+//! [`relay`] and [`store`]; the domain ([`posts`], `sse::hub`, `ws::room`,
+//! [`ratelimit`], the GraphQL schema); the Redis [`broker`] and [`error`];
+//! [`state`], the wiring that picks the relay; and the HTTP side on top
+//! (`rest`, `ws`, `sse`, `graphql`'s handlers, and [`app`] here).
 //!
 //! A library first so `wirebook serve` can mount [`app`] in-process next to
 //! its own static files; the `examples-server` binary is a thin CLI over
@@ -29,12 +37,15 @@ pub mod config;
 pub mod error;
 pub mod graphql;
 mod layers;
+pub mod model;
 pub mod posts;
 pub mod ratelimit;
+pub mod relay;
 pub mod rest;
 pub mod sse;
 pub mod state;
 pub mod store;
+pub mod util;
 pub mod ws;
 
 use std::future::Future;
@@ -171,9 +182,9 @@ async fn backends(state: &AppState) -> (bool, serde_json::Value) {
     let broker_report = match state.relay() {
         None => json!({ "kind": "in-process", "ok": true }),
         Some(relay) => match relay.check().await {
-            Ok(()) => json!({ "kind": "redis", "ok": true, "reconnects": relay.reconnects() }),
+            Ok(()) => json!({ "kind": relay.kind(), "ok": true, "reconnects": relay.reconnects() }),
             Err(err) => json!({
-                "kind": "redis",
+                "kind": relay.kind(),
                 "ok": false,
                 "error": err.to_string(),
                 "reconnects": relay.reconnects(),

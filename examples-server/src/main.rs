@@ -167,11 +167,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
         DbLocation::Memory => tracing::info!("database: in memory"),
         DbLocation::File(path) => tracing::info!(path = %path.display(), "database"),
         DbLocation::Postgres(url) => {
-            tracing::info!(url = %examples_server::store::redact(url), "database: PostgreSQL");
+            tracing::info!(url = %examples_server::util::redact(url), "database: PostgreSQL");
         }
     }
     if let Some(url) = &config.redis_url {
-        tracing::info!(url = %examples_server::store::redact(url), "broker: Redis");
+        tracing::info!(url = %examples_server::util::redact(url), "broker: Redis");
     }
     examples_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -1,8 +1,8 @@
 //! Two small rate limiters: a per-client-IP token bucket for writes (429 on
 //! `/api` and `addPost`) and a per-connection sliding window for chat frames.
 //!
-//! With Redis the write buckets live there, so a client's limit is the same
-//! however many instances share the load; if Redis cannot answer, this
+//! With a shared relay (Redis) the write buckets live there, so a client's limit is the same
+//! however many instances share the load; if it cannot answer, this
 //! instance's own buckets stand in rather than refusing every write.
 
 use std::collections::{HashMap, VecDeque};
@@ -10,8 +10,8 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::broker::RedisBroker;
 use crate::config::RateLimit;
+use crate::relay::Relay;
 
 /// Buckets kept before full (idle) ones are forgotten, so a scan from many
 /// addresses cannot grow the map without bound.
@@ -24,7 +24,7 @@ const MAX_TRACKED_CLIENTS: usize = 10_000;
 pub struct WriteLimiter {
     limit: Option<RateLimit>,
     buckets: Mutex<HashMap<Option<IpAddr>, Bucket>>,
-    relay: Option<Arc<RedisBroker>>,
+    relay: Option<Arc<dyn Relay>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ struct Bucket {
 }
 
 impl WriteLimiter {
-    pub fn new(limit: Option<RateLimit>, relay: Option<Arc<RedisBroker>>) -> Self {
+    pub fn new(limit: Option<RateLimit>, relay: Option<Arc<dyn Relay>>) -> Self {
         WriteLimiter {
             limit,
             buckets: Mutex::new(HashMap::new()),

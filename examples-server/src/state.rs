@@ -1,6 +1,10 @@
 //! `AppState`: everything the handlers share (database, post feed, news hub,
 //! chat rooms, GraphQL schema, limits) plus the shutdown signal that every
 //! long-lived connection watches.
+//!
+//! Also the one place that picks the relay: in-process, or Redis
+//! ([`RedisBroker`]) when `--redis-url` is set, handed to the transports as
+//! a [`Relay`] and wired to their sinks through its listener.
 
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,12 +18,16 @@ use tokio_util::task::TaskTracker;
 use crate::broker::listener::Sinks;
 use crate::broker::RedisBroker;
 use crate::config::{Config, OriginPattern};
-use crate::graphql::Schemas;
+use crate::error::AppError;
+use crate::graphql::schema::{build_schemas, Schemas};
 use crate::posts::Posts;
 use crate::ratelimit::WriteLimiter;
-use crate::rest::ResponseCache;
+use crate::relay::Relay;
+use crate::rest::cache::{CacheKey, Cached, ResponseCache};
 use crate::sse::hub::{EventLog, Hub};
+use crate::sse::ticker;
 use crate::store::Store;
+use crate::util::random_token;
 use crate::ws::room::Rooms;
 
 /// Cheap to clone: one `Arc` inside.
@@ -34,7 +42,7 @@ struct Inner {
     posts: Posts,
     hub: Arc<Hub>,
     rooms: Arc<Rooms>,
-    relay: Option<Arc<RedisBroker>>,
+    relay: Option<Arc<dyn Relay>>,
     schemas: Schemas,
     admin_token: String,
     admin_token_generated: bool,
@@ -64,16 +72,17 @@ impl AppState {
         // The address is `bind`'s business: an embedding server binds its own.
         config.validate_settings()?;
         let origins = config.origin_patterns()?;
-        let relay = match &config.redis_url {
+        let broker = match &config.redis_url {
             Some(url) => Some(
                 RedisBroker::connect(url, config.limits.sse_buffer, config.limits.chat_history)
                     .await?,
             ),
             None => None,
         };
+        let relay = broker.clone().map(|b| b as Arc<dyn Relay>);
         let store = Store::open(&config.db, config.seed).await?;
         let log = match &relay {
-            Some(relay) => EventLog::Redis(Arc::clone(relay)),
+            Some(relay) => EventLog::Relay(Arc::clone(relay)),
             None => EventLog::Store(store.clone()),
         };
         let hub = Arc::new(
@@ -84,7 +93,7 @@ impl AppState {
         let posts = Posts::new(store, relay.clone());
         let shutdown = CancellationToken::new();
         let writes = Arc::new(WriteLimiter::new(config.limits.write_rate, relay.clone()));
-        let schemas = crate::graphql::build_schemas(
+        let schemas = build_schemas(
             posts.clone(),
             &config.limits,
             Arc::clone(&writes),
@@ -92,7 +101,10 @@ impl AppState {
         );
         let (admin_token, admin_token_generated) = match &config.admin_token {
             Some(token) => (token.trim().to_owned(), false),
-            None => (random_token()?, true),
+            None => (
+                random_token().context("cannot generate an admin token")?,
+                true,
+            ),
         };
         let limits = &config.limits;
         let state = AppState {
@@ -127,20 +139,20 @@ impl AppState {
                 .clone()
                 .watch_external_changes(state.shutdown_token()),
         );
-        if let Some(relay) = state.relay() {
+        if let Some(broker) = broker {
             let sinks = Sinks {
                 posts: state.posts().added_sender(),
                 hub: Arc::clone(state.hub()),
                 rooms: Arc::clone(&state.inner.rooms),
             };
             state.inner.tasks.spawn(crate::broker::listener::run(
-                Arc::clone(relay),
+                broker,
                 sinks,
                 state.shutdown_token(),
             ));
         }
         if !config.news_interval.is_zero() {
-            state.inner.tasks.spawn(crate::sse::run_news_ticker(
+            state.inner.tasks.spawn(ticker::run(
                 state.hub().clone(),
                 state.relay().cloned(),
                 config.news_interval,
@@ -230,18 +242,13 @@ impl AppState {
     /// and the generation is known.
     pub(crate) fn cached_response(
         &self,
-        key: &crate::rest::cache::CacheKey,
+        key: &CacheKey,
         generation: Option<u64>,
-    ) -> Option<crate::rest::cache::Cached> {
+    ) -> Option<Cached> {
         self.inner.responses.as_ref()?.get(key, generation?)
     }
 
-    pub(crate) fn cache_response(
-        &self,
-        key: crate::rest::cache::CacheKey,
-        generation: Option<u64>,
-        cached: crate::rest::cache::Cached,
-    ) {
+    pub(crate) fn cache_response(&self, key: CacheKey, generation: Option<u64>, cached: Cached) {
         if let (Some(cache), Some(generation)) = (&self.inner.responses, generation) {
             cache.put(key, generation, cached);
         }
@@ -261,27 +268,20 @@ impl AppState {
         )
     }
 
-    /// The Redis broker, when several instances share the endpoints.
-    pub fn relay(&self) -> Option<&Arc<RedisBroker>> {
+    /// The shared relay, when several instances share the endpoints;
+    /// `None` when everything stays in this process.
+    pub fn relay(&self) -> Option<&Arc<dyn Relay>> {
         self.inner.relay.as_ref()
     }
 
     /// 503 while the Redis subscriber is down: a chat joined now would not
     /// hear other instances.
-    pub(crate) fn check_relay(&self) -> Result<(), crate::AppError> {
+    pub(crate) fn check_relay(&self) -> Result<(), AppError> {
         match &self.inner.relay {
-            Some(relay) if !relay.is_listening() => Err(crate::AppError::Unavailable(
+            Some(relay) if !relay.is_listening() => Err(AppError::Unavailable(
                 "the chat relay (Redis) is unavailable; try again shortly".into(),
             )),
             _ => Ok(()),
         }
     }
-}
-
-/// 128 random bits from the OS, hex-encoded.
-pub(crate) fn random_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("cannot generate an admin token: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

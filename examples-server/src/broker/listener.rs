@@ -14,9 +14,10 @@ use futures_util::StreamExt as _;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use super::{ChatFrame, RedisBroker, CHAT_CHANNEL, EVENTS_CHANNEL, POSTS_CHANNEL};
-use crate::posts::Post;
-use crate::sse::hub::{Hub, NewsEvent};
+use super::{parse_chat, parse_event, RedisBroker, CHAT_CHANNEL, EVENTS_CHANNEL, POSTS_CHANNEL};
+use crate::model::{NewsEvent, Post};
+use crate::relay::{Relay as _, RelayDown};
+use crate::sse::hub::Hub;
 use crate::ws::room::Rooms;
 
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
@@ -117,7 +118,7 @@ async fn subscribe(broker: &RedisBroker) -> redis::RedisResult<redis::aio::PubSu
 
 /// Fills what this instance missed while it was not subscribed and makes
 /// sure Redis numbers on from what this instance has already seen.
-async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), super::RelayDown> {
+async fn catch_up(broker: &RedisBroker, sinks: &Sinks) -> Result<(), RelayDown> {
     broker.heartbeat().await?;
     broker.raise_guest_counter().await?;
     broker.raise_event_id(sinks.hub.last_id()).await?;
@@ -144,12 +145,12 @@ async fn deliver(broker: &RedisBroker, sinks: &Sinks, msg: &redis::Msg) {
             }
         }
         EVENTS_CHANNEL => {
-            if let Some(event) = super::parse_event(payload) {
+            if let Some(event) = parse_event(payload) {
                 receive_event(broker, &sinks.hub, event).await;
             }
         }
         CHAT_CHANNEL => {
-            if let Some(frame) = ChatFrame::parse(payload) {
+            if let Some(frame) = parse_chat(payload) {
                 sinks.rooms.deliver(&frame);
             }
         }
@@ -170,7 +171,7 @@ async fn receive_event(broker: &RedisBroker, hub: &Hub, event: NewsEvent) {
 }
 
 /// Delivers every event the Redis stream holds after the hub's newest.
-async fn fill_from_stream(broker: &RedisBroker, hub: &Hub) -> Result<(), super::RelayDown> {
+async fn fill_from_stream(broker: &RedisBroker, hub: &Hub) -> Result<(), RelayDown> {
     for event in broker.events_after(hub.last_id()).await? {
         hub.receive(event);
     }

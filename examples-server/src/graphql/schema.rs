@@ -12,8 +12,10 @@ use futures_util::stream::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_util::sync::CancellationToken;
 
+use super::introspection;
 use crate::config::Limits;
-use crate::posts::{AddPostError, NewPost, Post, PostQuery, Posts};
+use crate::model::{NewPost, Post, PostQuery};
+use crate::posts::{AddPostError, Posts};
 use crate::ratelimit::WriteLimiter;
 use crate::store::StoreError;
 
@@ -29,6 +31,32 @@ struct MaxPage(u32);
 
 /// Posts a `Tag.posts` list returns at most (the field takes no arguments).
 const TAG_POSTS: u32 = 50;
+
+/// The schema with depth and complexity limits, and the same schema with a deeper depth
+/// limit for documents that only introspect.
+#[derive(Clone)]
+pub struct Schemas {
+    pub main: AppSchema,
+    pub introspection: AppSchema,
+}
+
+pub fn build_schemas(
+    posts: Posts,
+    limits: &Limits,
+    writes: Arc<WriteLimiter>,
+    shutdown: CancellationToken,
+) -> Schemas {
+    Schemas {
+        main: build(
+            posts.clone(),
+            limits,
+            Arc::clone(&writes),
+            shutdown.clone(),
+            limits.graphql_depth,
+        ),
+        introspection: build(posts, limits, writes, shutdown, introspection::MAX_DEPTH),
+    }
+}
 
 /// Builds the schema over `posts` with the complexity limit and a depth limit of `depth`:
 /// `limits.graphql_depth`, or a deeper one for the variant that only ever runs documents

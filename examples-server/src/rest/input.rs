@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::error::AppError;
-use crate::posts::FieldErrors;
+use crate::model::FieldErrors;
 
 /// The fields of a submitted object, from either encoding.
 #[derive(Debug, Default)]

@@ -21,8 +21,7 @@ use serde_json::json;
 
 use crate::error::AppError;
 use crate::layers::{api_stack, ClientIp};
-use crate::posts::{AuthorInfo, NewPost, Post, PostQuery};
-use crate::sse::hub::EventKind;
+use crate::model::{AuthorInfo, EventKind, NewPost, Post, PostQuery};
 use crate::state::AppState;
 use cache::{CacheKey, Cached};
 use input::{etag_for, json_with_etag, merge_errors, Fields, IfNoneMatch};

@@ -5,57 +5,21 @@
 //! Ordering guarantee: an event is stored, pushed to the ring and broadcast
 //! while the database writer lock is held, so ids reach every subscriber in
 //! increasing order and a resuming client sees no gap and no duplicate.
-//! With Redis ([`crate::broker`]) Redis numbers the events and every
-//! instance, the publisher included, receives them in that order from its
-//! listener, which fills gaps from the Redis stream.
+//! With a shared relay ([`crate::relay`]) the relay numbers the events and
+//! every instance, the publisher included, receives them in that order from
+//! its listener, which fills gaps from the relay's stream.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use futures_util::stream::{self, Stream};
-use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::broker::{RedisBroker, RelayDown};
-use crate::posts::now_millis;
+use crate::model::{EventKind, NewsEvent};
+use crate::relay::{Relay, RelayDown};
 use crate::store::{Store, StoreError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EventKind {
-    /// The canned headline the server emits every `--news-interval`.
-    News,
-    /// Published by `POST /api/notify`.
-    Notify,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::News => "news",
-            EventKind::Notify => "notify",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "news" => Some(EventKind::News),
-            "notify" => Some(EventKind::Notify),
-            _ => None,
-        }
-    }
-}
-
-/// One event; serialised as the SSE `data:` line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NewsEvent {
-    pub id: u64,
-    pub kind: EventKind,
-    pub title: String,
-    pub body: String,
-    pub ts: u64,
-}
+use crate::util::now_millis;
 
 /// An event as kept and broadcast: rendered once, however many subscribers
 /// it goes to (each gets a reference-counted copy of the same bytes).
@@ -89,8 +53,8 @@ impl Published {
 pub enum EventLog {
     /// The database's `events` table; this process is the only publisher.
     Store(Store),
-    /// A Redis stream shared by every instance.
-    Redis(Arc<RedisBroker>),
+    /// The shared relay's stream, kept for every instance.
+    Relay(Arc<dyn Relay>),
 }
 
 /// Why publishing failed.
@@ -123,7 +87,7 @@ impl Hub {
         let capacity = capacity.max(1);
         let recent = match &log {
             EventLog::Store(store) => store.recent_events(capacity).await?,
-            EventLog::Redis(redis) => redis.recent_events(capacity).await?,
+            EventLog::Relay(relay) => relay.recent_events(capacity).await?,
         };
         let (tx, _) = broadcast::channel(capacity);
         Ok(Hub {
@@ -152,13 +116,13 @@ impl Hub {
                     .await?)
             }
             // Delivered here by the listener, like everyone else's events.
-            EventLog::Redis(redis) => Ok(redis
+            EventLog::Relay(relay) => Ok(relay
                 .publish_event(kind, title, body, now_millis(), self.last_id())
                 .await?),
         }
     }
 
-    /// An event numbered elsewhere (by Redis): added unless already seen.
+    /// An event numbered elsewhere (by the shared relay): added unless already seen.
     pub fn receive(&self, event: NewsEvent) {
         let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
         if ring.back().is_some_and(|e| e.event.id >= event.id) {
@@ -206,8 +170,8 @@ impl Hub {
     /// (when the client is resuming), then live events. A subscriber that
     /// falls more than the buffer behind is caught up from the ring instead of
     /// being dropped; events that left the ring meanwhile are lost to it.
-    /// With Redis, a client resuming from before the ring's oldest event is
-    /// first served the older ones from the Redis stream (which keeps four
+    /// With a shared relay, a client resuming from before the ring's oldest event is
+    /// first served the older ones from the relay's stream (which keeps four
     /// times as many).
     pub fn subscribe(
         self: &Arc<Self>,
@@ -232,19 +196,19 @@ impl Hub {
                 _ => (VecDeque::new(), rx, newest, oldest),
             }
         };
-        // Missed events older than the ring: only Redis may still have them.
+        // Missed events older than the ring: only the relay may still have them.
         let older = match &self.log {
-            EventLog::Redis(redis) if cursor + 1 < oldest => {
-                let redis = Arc::clone(redis);
+            EventLog::Relay(relay) if cursor + 1 < oldest => {
+                let relay = Arc::clone(relay);
                 Some(Box::pin(async move {
-                    match redis.events_after(cursor).await {
+                    match relay.events_after(cursor).await {
                         Ok(events) => events
                             .into_iter()
                             .take_while(|e| e.id < oldest)
                             .map(Published::new)
                             .collect(),
                         Err(err) => {
-                            tracing::warn!(error = %err, "cannot replay older events from Redis");
+                            tracing::warn!(error = %err, "cannot replay older events from the relay");
                             Vec::new()
                         }
                     }
@@ -266,7 +230,7 @@ impl Hub {
     }
 }
 
-/// Events older than the ring, still being fetched from Redis.
+/// Events older than the ring, still being fetched from the relay.
 type Older = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Arc<Published>>> + Send>>;
 
 struct Cursor {

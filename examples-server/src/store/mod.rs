@@ -5,6 +5,7 @@
 //! Both backends run the same queries with the same meaning; callers see
 //! only [`Store`]'s methods and [`StoreError`].
 
+mod error;
 mod postgres;
 mod queries;
 mod schema;
@@ -13,39 +14,11 @@ mod sqlite;
 use std::sync::Arc;
 
 use crate::config::DbLocation;
-use crate::posts::{AuthorInfo, NewPost, Post, PostPage, PostQuery};
-use crate::sse::hub::{EventKind, NewsEvent};
+use crate::model::{AuthorInfo, EventKind, NewPost, NewsEvent, Post, PostPage, PostQuery};
 
-pub use postgres::redact;
+pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::{SqliteStore, WATCH_INTERVAL};
-
-/// A failed database operation, as handlers see it.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// Another process held the lock longer than the busy timeout.
-    #[error("the database is busy, try again shortly")]
-    Busy,
-    /// The database server cannot be reached (503, retried by the client).
-    #[error("the database is unavailable: {0}")]
-    Unavailable(String),
-    #[error("database error: {0}")]
-    Sqlite(#[source] rusqlite::Error),
-    #[error("database error: {0}")]
-    Postgres(#[source] tokio_postgres::Error),
-    #[error("database task failed: {0}")]
-    Task(String),
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
-        match err.sqlite_error_code() {
-            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
-            _ => StoreError::Sqlite(err),
-        }
-    }
-}
 
 /// The database behind every request. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -133,7 +106,7 @@ impl Store {
                 s.read(move |conn| {
                     let tx = conn.unchecked_transaction()?;
                     let page = queries::list_posts(&tx, &query)?;
-                    let authors = queries::author_counts(&tx, &page_authors(&page))?;
+                    let authors = queries::author_counts(&tx, &page.author_names())?;
                     tx.finish()?;
                     Ok((page, authors))
                 })
@@ -246,12 +219,4 @@ impl Store {
             Store::Postgres(p) => p.recent_events(n).await,
         }
     }
-}
-
-/// The distinct authors of a page, sorted.
-fn page_authors(page: &PostPage) -> Vec<String> {
-    let mut names: Vec<String> = page.items.iter().map(|p| p.author.clone()).collect();
-    names.sort();
-    names.dedup();
-    names
 }

@@ -11,10 +11,11 @@ use anyhow::Context as _;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
 use tokio_postgres::{NoTls, Row};
 
+use super::error::StoreError;
 use super::schema::SEEDS;
-use super::{page_authors, StoreError, WATCH_INTERVAL};
-use crate::posts::{AuthorInfo, NewPost, Post, PostPage, PostQuery};
-use crate::sse::hub::{EventKind, NewsEvent};
+use super::sqlite::WATCH_INTERVAL;
+use crate::model::{AuthorInfo, EventKind, NewPost, NewsEvent, Post, PostPage, PostQuery};
+use crate::util::redact;
 
 /// How long a request waits for a connection (or to open one) before the
 /// database counts as unavailable. Short: a reader is better served by a
@@ -251,7 +252,7 @@ impl PgStore {
             .await
             .map_err(pg)?;
         let page = list_posts(&*tx, query).await?;
-        let authors = author_counts(&*tx, &page_authors(&page)).await?;
+        let authors = author_counts(&*tx, &page.author_names()).await?;
         tx.commit().await.map_err(pg)?;
         Ok((page, authors))
     }
@@ -514,31 +515,5 @@ fn pool_error(err: PoolError) -> anyhow::Error {
         PoolError::Timeout(_) => anyhow::anyhow!("PostgreSQL did not answer in time"),
         PoolError::Backend(e) => anyhow::anyhow!("cannot connect to PostgreSQL: {e}"),
         other => anyhow::anyhow!("PostgreSQL connection pool: {other}"),
-    }
-}
-
-/// The URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact("postgres://me:secret@db:5432/x"),
-            "postgres://me:***@db:5432/x"
-        );
-        assert_eq!(super::redact("postgres://db/x"), "postgres://db/x");
     }
 }

@@ -3,8 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use crate::posts::{AuthorInfo, NewPost, Post, PostPage, PostQuery};
-use crate::sse::hub::{EventKind, NewsEvent};
+use crate::model::{AuthorInfo, EventKind, NewPost, NewsEvent, Post, PostPage, PostQuery};
 
 /// Columns of a full post; tags come back as one JSON array, in order, so a
 /// page of posts is a single query rather than one per post.

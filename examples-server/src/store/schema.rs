@@ -173,7 +173,7 @@ mod tests {
     #[test]
     fn seeds_fit_the_validation_rules() {
         for seed in SEEDS {
-            let post = crate::posts::NewPost {
+            let post = crate::model::NewPost {
                 author: seed.author.into(),
                 title: seed.title.into(),
                 body: seed.body.into(),

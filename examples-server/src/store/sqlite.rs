@@ -16,7 +16,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{schema, StoreError};
+use super::error::StoreError;
+use super::schema;
 
 /// How long a statement waits for a lock held by another process before
 /// giving up with [`StoreError::Busy`].
@@ -237,7 +238,7 @@ fn configure(conn: &Connection, set_wal: bool) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::posts::{NewPost, PostQuery};
+    use crate::model::{NewPost, PostQuery};
     use crate::store::queries::{get_post, insert_post, list_posts};
 
     fn new_post(title: &str) -> NewPost {

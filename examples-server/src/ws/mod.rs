@@ -26,9 +26,9 @@ use tokio::sync::{broadcast, mpsc};
 
 use crate::error::AppError;
 use crate::layers::check_ws_origin;
-use crate::posts::now_millis;
 use crate::ratelimit::SlidingWindow;
 use crate::state::AppState;
+use crate::util::now_millis;
 use room::{frame, Room, Sequenced};
 
 const NAME_MAX: usize = 32;

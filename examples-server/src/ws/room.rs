@@ -6,8 +6,8 @@
 //! difference between one allocation and a thousand per message.
 //!
 //! Every frame of a room carries a sequence number. In one process the room
-//! numbers its own frames; with Redis ([`crate::broker`]) Redis numbers them
-//! and each instance's listener delivers them here with `Rooms::deliver`,
+//! numbers its own frames; with a shared relay ([`crate::relay`]) the relay
+//! numbers them and each instance's listener delivers them here with `Rooms::deliver`,
 //! so members on every instance see one order, and history and live frames
 //! can be told apart.
 
@@ -19,18 +19,9 @@ use serde::Serialize;
 use serde_json::json;
 use tokio::sync::broadcast;
 
-use crate::broker::{ChatFrame, RedisBroker, RelayDown};
-use crate::posts::now_millis;
-
-/// A chat message as broadcast and kept in history.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChatMessage {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    pub from: String,
-    pub text: String,
-    pub ts: u64,
-}
+use crate::model::{ChatFrame, ChatMessage};
+use crate::relay::{Presence, Relay, RelayDown};
+use crate::util::now_millis;
 
 /// A frame and its place in the room's order.
 #[derive(Debug, Clone)]
@@ -45,7 +36,7 @@ pub struct Rooms {
     history: usize,
     backlog: usize,
     max_rooms: usize,
-    relay: Option<Arc<RedisBroker>>,
+    relay: Option<Arc<dyn Relay>>,
 }
 
 #[derive(Debug)]
@@ -55,7 +46,7 @@ pub struct Room {
     keep: usize,
     state: Mutex<RoomState>,
     tx: broadcast::Sender<Sequenced>,
-    relay: Option<Arc<RedisBroker>>,
+    relay: Option<Arc<dyn Relay>>,
 }
 
 #[derive(Debug, Default)]
@@ -68,7 +59,7 @@ struct RoomState {
     last_seq: u64,
 }
 
-/// A room as the Redis listener re-announces it after reconnecting.
+/// A room as the shared relay's listener re-announces it after reconnecting.
 pub(crate) struct OpenRoom {
     pub name: String,
     pub last_seq: u64,
@@ -100,7 +91,7 @@ impl Rooms {
         history: usize,
         backlog: usize,
         max_rooms: usize,
-        relay: Option<Arc<RedisBroker>>,
+        relay: Option<Arc<dyn Relay>>,
     ) -> Self {
         Rooms {
             rooms: Mutex::new(HashMap::new()),
@@ -123,7 +114,7 @@ impl Rooms {
             let history = room.history_frame(&state);
             let rx = room.tx.subscribe();
             state.members.push((conn_id, name.to_owned()));
-            let notice = room.notice(&state, "join", name);
+            let notice = room.notice(&state, Presence::Join, name);
             room.publish_locked(&mut state, notice, false);
             drop(state);
             return Ok(Joined {
@@ -140,7 +131,7 @@ impl Rooms {
         let (history, skip_upto, floor) = {
             let mut state = lock(&room.state);
             room.merge_history(&mut state, kept);
-            // `last_seq` stays as delivered: a message already in Redis's
+            // `last_seq` stays as delivered: a message already in the relay's
             // history but not yet delivered here must still reach the
             // other members here when it arrives; only the joiner skips it.
             let skip_upto = state.history.back().map_or(0, |(seq, _)| *seq);
@@ -148,7 +139,14 @@ impl Rooms {
             (room.history_frame(&state), skip_upto, state.last_seq)
         };
         if let Err(err) = relay
-            .chat_presence(&room.name, "join", conn_id, name, now_millis(), floor)
+            .chat_presence(
+                &room.name,
+                Presence::Join,
+                conn_id,
+                name,
+                now_millis(),
+                floor,
+            )
             .await
         {
             room.remove_member(conn_id);
@@ -188,10 +186,10 @@ impl Rooms {
         Ok(created)
     }
 
-    /// A frame published through Redis, for this instance's members.
+    /// A frame published through the shared relay, for this instance's members.
     pub(crate) fn deliver(&self, frame: &ChatFrame<'_>) {
         let Some(room) = lock(&self.rooms).get(frame.room).cloned() else {
-            // Nobody here is in that room; its history stays in Redis.
+            // Nobody here is in that room; its history stays with the relay.
             return;
         };
         let mut state = lock(&room.state);
@@ -203,7 +201,7 @@ impl Rooms {
         room.push_locked(&mut state, frame.seq, bytes, frame.is_message);
     }
 
-    /// Messages kept in Redis that this instance has not delivered yet
+    /// Messages kept by the relay that this instance has not delivered yet
     /// (published while its listener was reconnecting).
     pub(crate) fn deliver_missed(&self, room: &str, kept: Vec<(u64, String)>) {
         let Some(room) = lock(&self.rooms).get(room).cloned() else {
@@ -240,15 +238,10 @@ impl Room {
         &self.name
     }
 
-    /// Stores a message in the history and broadcasts it (through Redis
+    /// Stores a message in the history and broadcasts it (through the shared relay
     /// when there is one).
     pub async fn say(&self, from: &str, text: &str) -> Result<(), RelayDown> {
-        let message = ChatMessage {
-            kind: "message",
-            from: from.to_owned(),
-            text: text.to_owned(),
-            ts: now_millis(),
-        };
+        let message = ChatMessage::new(from, text, now_millis());
         let bytes = frame(&message);
         match &self.relay {
             None => {
@@ -274,13 +267,20 @@ impl Room {
         match &self.relay {
             None => {
                 let mut state = lock(&self.state);
-                let notice = self.notice(&state, "leave", &name);
+                let notice = self.notice(&state, Presence::Leave, &name);
                 self.publish_locked(&mut state, notice, false);
             }
             Some(relay) => {
                 let floor = lock(&self.state).last_seq;
                 if let Err(err) = relay
-                    .chat_presence(&self.name, "leave", conn_id, &name, now_millis(), floor)
+                    .chat_presence(
+                        &self.name,
+                        Presence::Leave,
+                        conn_id,
+                        &name,
+                        now_millis(),
+                        floor,
+                    )
                     .await
                 {
                     tracing::warn!(room = %self.name, error = %err, "cannot announce a leave");
@@ -304,10 +304,10 @@ impl Room {
             .collect()
     }
 
-    fn notice(&self, state: &RoomState, kind: &str, name: &str) -> Utf8Bytes {
+    fn notice(&self, state: &RoomState, presence: Presence, name: &str) -> Utf8Bytes {
         let members: Vec<&str> = state.members.iter().map(|(_, n)| n.as_str()).collect();
         frame(&json!({
-            "type": kind,
+            "type": presence.as_str(),
             "name": name,
             "members": members,
             "ts": now_millis(),
@@ -323,7 +323,7 @@ impl Room {
 
     fn push_locked(&self, state: &mut RoomState, seq: u64, bytes: Utf8Bytes, is_message: bool) {
         // History is in sequence order. A joiner may already have merged
-        // this message (and later ones) in from Redis's history; anything at
+        // this message (and later ones) in from the relay's history; anything at
         // or below the newest kept number is in it, or was trimmed from it.
         let newer = state.history.back().is_none_or(|(s, _)| *s < seq);
         if is_message && self.keep > 0 && newer {
@@ -335,7 +335,7 @@ impl Room {
         let _ = self.tx.send(Sequenced { seq, frame: bytes });
     }
 
-    /// Adds messages kept in Redis to the local history, in order, without
+    /// Adds messages kept by the relay to the local history, in order, without
     /// repeats, trimmed to `keep`.
     fn merge_history(&self, state: &mut RoomState, kept: Vec<(u64, String)>) {
         let mut all: BTreeMap<u64, Utf8Bytes> = state.history.drain(..).collect();
