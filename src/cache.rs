@@ -2,19 +2,22 @@
 //! highlighted code, table of contents, summary, counts, warnings) keyed by a hash of its
 //! text, so a build in a new process re-renders only the posts that changed (#15).
 //!
-//! One file, `markdown.bin`: a header (format, a salt naming this wirebook version and the
-//! whole configuration), the entries, and a checksum of all of it. A file that does not
-//! read back exactly (corrupt, cut short by a killed build, another version or config) is
-//! ignored, never trusted; it is replaced atomically (temp file, rename) after each
-//! successful build, keeping only what that build used. Page templates are not inputs of the Markdown stage,
-//! so a template change needs no invalidation here: every page is still rendered through
-//! the templates on every build.
+//! One file per entry, `markdown/<key>`, named by the xxh3-128 hash of everything the
+//! Markdown stage reads: a salt naming this wirebook version and the whole configuration,
+//! the post's path, language and text. An entry is written (temp file, rename) as soon as
+//! its post is rendered and never rewritten, so a warm build reads only what it uses and
+//! writes only what changed; one that does not read back exactly (corrupt, cut short, an
+//! older format) is ignored, never trusted. After a successful build, entries that build did
+//! not use are removed. Page templates are not inputs of the Markdown stage, so a template
+//! change needs no invalidation here.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -22,64 +25,68 @@ use crate::content::page::{Page, Rendered};
 use crate::diagnostics::Problem;
 
 pub const DIR: &str = crate::paths::CACHE;
-const FILE: &str = "markdown.bin";
-/// Bumped when the file's layout changes.
-const FORMAT: u32 = 1;
+const ENTRIES: &str = "markdown";
+/// The single-file cache of wirebook 0.1's first cache format, removed when found.
+const LEGACY_FILE: &str = "markdown.bin";
+/// Bumped when an entry's layout changes.
+const FORMAT: u32 = 2;
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 pub struct Entry {
     pub rendered: Rendered,
     pub warnings: Vec<Problem>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    format: u32,
-    salt: u128,
-    entries: HashMap<u128, Entry>,
+/// What is written: serialises exactly as [`Entry`] (bincode writes a reference as the
+/// value), without copying the page's HTML.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    rendered: &'a Rendered,
+    warnings: &'a [Problem],
 }
 
-/// The cache for one build: what was read, and what this build used or rendered.
+/// The cache for one build: where entries live, and which ones this build used.
 pub struct MarkdownCache {
-    file: Option<PathBuf>,
+    dir: Option<PathBuf>,
     salt: u128,
-    old: HashMap<u128, Entry>,
-    used: Mutex<HashMap<u128, Entry>>,
+    hits: AtomicUsize,
+    used: Mutex<HashSet<u128>>,
 }
 
 impl MarkdownCache {
     /// No cache at all (`--no-cache`, `check`, `serve`).
     pub fn off() -> Self {
         MarkdownCache {
-            file: None,
+            dir: None,
             salt: 0,
-            old: HashMap::new(),
-            used: Mutex::new(HashMap::new()),
+            hits: AtomicUsize::new(0),
+            used: Mutex::new(HashSet::new()),
         }
     }
 
-    /// Opens `<root>/.wirebook-cache/markdown.bin`; `salt` names everything besides a
-    /// post's own text that its rendering depends on.
+    /// Uses `<root>/.wirebook-cache/markdown/`; `salt` names everything besides a post's
+    /// own text that its rendering depends on.
     pub fn open(root: &Path, salt: &str) -> Self {
-        let file = crate::paths::SitePaths::new(root).cache().join(FILE);
-        let salt = xxh3_128(format!("{}\0{salt}", env!("CARGO_PKG_VERSION")).as_bytes());
-        let old = read(&file, salt).unwrap_or_default();
+        let dir = crate::paths::SitePaths::new(root).cache();
+        let _ = std::fs::remove_file(dir.join(LEGACY_FILE));
+        let salt = xxh3_128(format!("{}\0{FORMAT}\0{salt}", env!("CARGO_PKG_VERSION")).as_bytes());
         MarkdownCache {
-            file: Some(file),
+            dir: Some(dir.join(ENTRIES)),
             salt,
-            old,
-            used: Mutex::new(HashMap::new()),
+            hits: AtomicUsize::new(0),
+            used: Mutex::new(HashSet::new()),
         }
     }
 
     pub fn is_on(&self) -> bool {
-        self.file.is_some()
+        self.dir.is_some()
     }
 
-    /// The key of a page's Markdown stage: its path, where its body starts, its language
-    /// and its text.
+    /// The key of a page's Markdown stage: the salt, its path, where its body starts, its
+    /// language and its text.
     pub fn key(&self, page: &Page) -> u128 {
         let mut bytes = Vec::with_capacity(page.body.len() + 200);
+        bytes.extend_from_slice(&self.salt.to_le_bytes());
         bytes.extend_from_slice(page.source.to_string_lossy().as_bytes());
         bytes.push(0);
         bytes.extend_from_slice(&page.body_line.to_le_bytes());
@@ -89,71 +96,85 @@ impl MarkdownCache {
         xxh3_128(&bytes)
     }
 
+    fn path(&self, key: u128) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join(format!("{key:032x}")))
+    }
+
+    /// The entry for `key`, when one reads back intact.
     pub fn get(&self, key: u128) -> Option<Entry> {
-        let entry = self.old.get(&key)?.clone();
-        self.keep(key, entry.clone());
+        let bytes = std::fs::read(self.path(key)?).ok()?;
+        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+        if xxh3_128(body).to_le_bytes() != sum {
+            tracing::debug!("cache entry {key:032x}: checksum mismatch, ignored");
+            return None;
+        }
+        let entry = codec(body.len()).deserialize(body).ok()?;
+        self.used.lock().expect("cache lock").insert(key);
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some(entry)
     }
 
-    pub fn keep(&self, key: u128, entry: Entry) {
-        if self.is_on() {
-            self.used.lock().expect("cache lock").insert(key, entry);
+    /// Stores a freshly rendered entry. A failure only costs the next build this post.
+    pub fn keep(&self, key: u128, rendered: &Rendered, warnings: &[Problem]) {
+        let Some(path) = self.path(key) else { return };
+        let entry = EntryRef { rendered, warnings };
+        let Ok(mut bytes) = codec(usize::MAX).serialize(&entry) else {
+            return;
+        };
+        bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());
+        if let Err(e) = write(&path, &bytes) {
+            tracing::debug!("{}: not cached: {e}", path.display());
+            return;
         }
+        self.used.lock().expect("cache lock").insert(key);
     }
 
     /// How many pages came from the cache.
     pub fn hits(&self) -> usize {
-        let used = self.used.lock().expect("cache lock");
-        used.keys().filter(|k| self.old.contains_key(k)).count()
+        self.hits.load(Ordering::Relaxed)
     }
 
-    /// What this build used, serialized with its checksum, ready to replace the file once
-    /// the build has succeeded (a failed build writes nothing).
-    pub fn encode(self) -> Option<Encoded> {
-        let file = self.file?;
-        let stored = Stored {
-            format: FORMAT,
-            salt: self.salt,
-            entries: self.used.into_inner().expect("cache lock"),
-        };
-        let mut bytes = bincode::serialize(&stored).ok()?;
-        let sum = xxh3_128(&bytes).to_le_bytes();
-        bytes.extend_from_slice(&sum);
-        Some(Encoded { file, bytes })
-    }
-}
-
-/// The cache file's next contents.
-pub struct Encoded {
-    file: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl Encoded {
-    /// Replaces the file atomically. A failure is a warning: the build itself is fine.
-    pub fn write(self) -> Option<String> {
-        write(&self.file, &self.bytes)
-            .err()
-            .map(|e| format!("{}: cache not saved: {e}", self.file.display()))
+    /// After a successful build: removes the entries it did not use (older versions of
+    /// posts, another configuration). A failure is a warning: the build itself is fine.
+    pub fn finish(self) -> Option<String> {
+        let dir = self.dir?;
+        let used = self.used.into_inner().expect("cache lock");
+        let entries = std::fs::read_dir(&dir).ok()?;
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            // Anything but an entry this build used: stale entries, and temp files of a
+            // build that was killed.
+            let keep = name
+                .to_str()
+                .and_then(|n| u128::from_str_radix(n, 16).ok())
+                .is_some_and(|key| used.contains(&key));
+            if !keep {
+                if let Err(e) = std::fs::remove_file(entry.path()) {
+                    return Some(format!("{}: cannot remove: {e}", entry.path().display()));
+                }
+            }
+        }
+        None
     }
 }
 
-fn read(file: &Path, salt: u128) -> Option<HashMap<u128, Entry>> {
-    let bytes = std::fs::read(file).ok()?;
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-    if xxh3_128(body).to_le_bytes() != sum {
-        tracing::debug!("{}: checksum mismatch, ignored", file.display());
-        return None;
-    }
-    let stored: Stored = bincode::deserialize(body).ok()?;
-    (stored.format == FORMAT && stored.salt == salt).then_some(stored.entries)
+/// bincode with fixed-size integers (as `bincode::serialize`), refusing to allocate more
+/// than the entry's own size: a corrupt length is an error, not a huge allocation.
+fn codec(limit: usize) -> impl bincode::Options {
+    bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(limit as u64)
 }
 
 fn write(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = file.parent().expect("cache file in a folder");
     std::fs::create_dir_all(dir)?;
-    // One name, so a killed build leaves at most one stray file, overwritten next time.
-    let tmp = dir.join(format!("{FILE}.tmp"));
+    // Named by the writing process and thread: entries are written in parallel.
+    let tmp = file.with_extension(format!(
+        "{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(bytes)?;
     drop(f);

@@ -1,9 +1,19 @@
 //! Where built bytes go: a staging directory beside the output that replaces it only when
 //! the whole build succeeded, so a failed build never leaves a half-written site.
+//!
+//! With the build cache, a manifest of the previous output (each file's hash, size and
+//! modification time) lets a build stage only the files whose bytes changed and move them
+//! into the existing output, removing the files it no longer makes (#15): a one-post edit
+//! of a 10k-post site writes a handful of files instead of 11,000.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
+use bincode::Options as _;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_128;
 
 /// Written into every output folder: a folder holding it is a previous wirebook output that
 /// a build may replace. Any other non-empty folder is refused, since replacing it deletes it.
@@ -15,13 +25,49 @@ pub struct Staging {
     /// Folders left beside the target by killed builds, removed by [`Staging::new`]; the
     /// caller says so unless it was asked to be quiet.
     pub removed_leftovers: Vec<PathBuf>,
+    /// Where the output's manifest is kept (`None`: no cache, no manifest).
+    manifest_file: Option<PathBuf>,
+    /// The previous output's manifest, when it describes `target`: only changed files are
+    /// staged, and moved into `target` on commit.
+    previous: Option<HashMap<String, FileState>>,
+    /// Every file of this build, and whether it was staged (changed or new).
+    files: Mutex<Vec<(String, FileState, bool)>>,
 }
+
+/// What the manifest knows of one output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct FileState {
+    hash: u128,
+    len: u64,
+    /// Modification time in nanoseconds since the epoch: a file changed by hand since is
+    /// written again.
+    mtime: u128,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Manifest {
+    format: u32,
+    target: PathBuf,
+    files: Vec<(String, FileState)>,
+}
+
+const MANIFEST_FORMAT: u32 = 1;
 
 impl Staging {
     /// Creates an empty staging directory next to `target` (same filesystem, so the final
     /// swap is a rename), after checking that `target` may be replaced (see
     /// [`check_target`]) and removing what builds killed earlier left beside it.
     pub fn new(target: &Path, site_root: &Path) -> Result<Staging> {
+        Self::with_manifest(target, site_root, None)
+    }
+
+    /// [`Staging::new`], keeping a manifest of the output in `manifest_file`: when it
+    /// describes the output as it is on disk, only files whose bytes changed are written.
+    pub fn with_manifest(
+        target: &Path,
+        site_root: &Path,
+        manifest_file: Option<PathBuf>,
+    ) -> Result<Staging> {
         check_target(target, site_root)?;
         let parent = target
             .parent()
@@ -41,10 +87,16 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        let previous = manifest_file
+            .as_deref()
+            .and_then(|m| read_manifest(m, target));
         let staging = Staging {
             dir,
             target: target.to_path_buf(),
             removed_leftovers,
+            manifest_file,
+            previous,
+            files: Mutex::new(Vec::new()),
         };
         staging.write(
             MARKER,
@@ -67,17 +119,144 @@ impl Staging {
         {
             bail!("refusing to write {rel:?}: it leaves the output folder");
         }
+        let mut state = FileState {
+            hash: 0,
+            len: bytes.len() as u64,
+            mtime: 0,
+        };
+        if self.manifest_file.is_some() {
+            state.hash = xxh3_128(bytes);
+            let unchanged = self
+                .previous
+                .as_ref()
+                .and_then(|p| p.get(rel))
+                .filter(|old| (old.hash, old.len) == (state.hash, state.len));
+            if let Some(old) = unchanged {
+                self.files
+                    .lock()
+                    .expect("files lock")
+                    .push((rel.to_string(), *old, false));
+                return Ok(());
+            }
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        if self.manifest_file.is_some() {
+            self.files
+                .lock()
+                .expect("files lock")
+                .push((rel.to_string(), state, true));
+        }
+        Ok(())
+    }
+
+    /// How many files this build wrote (the others were unchanged in the output).
+    pub fn written(&self) -> usize {
+        let files = self.files.lock().expect("files lock");
+        files.iter().filter(|(_, _, staged)| *staged).count()
+    }
+
+    /// Puts the build in place: with a manifest of the output, the changed files are moved
+    /// into it (see [`Staging::update`]); otherwise the staged tree replaces the target.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(manifest) = &self.manifest_file {
+            // Gone while the output changes: a build killed half-way through starts afresh.
+            match std::fs::remove_file(manifest) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", manifest.display()))
+                }
+                _ => {}
+            }
+        }
+        if self.previous.is_some() {
+            self.update()?;
+        } else {
+            self.swap()?;
+        }
+        self.write_manifest();
+        Ok(())
+    }
+
+    /// Moves each staged file over its old version (a rename: a reader sees the old file or
+    /// the new one, never half of one), then removes the files this build no longer makes
+    /// and the folders they leave empty.
+    fn update(&mut self) -> Result<()> {
+        let files = self.files.get_mut().expect("files lock");
+        for (rel, _, staged) in files.iter().filter(|(_, _, staged)| *staged) {
+            let _ = staged;
+            let to = self.target.join(rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::rename(self.dir.join(rel), &to)
+                .with_context(|| format!("cannot move {} into place", to.display()))?;
+        }
+        let made: std::collections::HashSet<&str> =
+            files.iter().map(|(rel, _, _)| rel.as_str()).collect();
+        let previous = self.previous.as_ref().expect("update needs a manifest");
+        for rel in previous.keys().filter(|rel| !made.contains(rel.as_str())) {
+            let gone = self.target.join(rel);
+            match std::fs::remove_file(&gone) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", gone.display()))
+                }
+                _ => {}
+            }
+            // Empty folders go too, as a fresh build would not make them.
+            let mut dir = gone.parent();
+            while let Some(d) = dir.filter(|d| *d != self.target) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let dir = std::mem::take(&mut self.dir);
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))
+    }
+
+    /// Records what is now in the output. Not saving it only costs the next build time.
+    fn write_manifest(&mut self) {
+        let Some(file) = &self.manifest_file else {
+            return;
+        };
+        let mut files = std::mem::take(self.files.get_mut().expect("files lock"));
+        for (rel, state, staged) in &mut files {
+            if *staged {
+                state.mtime =
+                    std::fs::metadata(self.target.join(&*rel)).map_or(0, |m| mtime_nanos(&m));
+            }
+        }
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT,
+            target: resolve(&self.target),
+            files: files
+                .into_iter()
+                .map(|(rel, state, _)| (rel, state))
+                .collect(),
+        };
+        let written = bincode::serialize(&manifest)
+            .map_err(std::io::Error::other)
+            .and_then(|mut bytes| {
+                bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());
+                let tmp = file.with_extension("tmp");
+                std::fs::create_dir_all(file.parent().expect("manifest in a folder"))?;
+                std::fs::write(&tmp, &bytes)?;
+                std::fs::rename(&tmp, file)
+            });
+        if let Err(e) = written {
+            tracing::warn!("{}: output manifest not saved: {e}", file.display());
+        }
     }
 
     /// Replaces the target with the staged tree. The old tree is moved aside first and
     /// removed last, so at every moment one complete site is in place or being renamed.
-    pub fn commit(mut self) -> Result<()> {
+    fn swap(&mut self) -> Result<()> {
         let old = self.dir.with_file_name(format!(
             ".{}.wirebook-old-{}",
             self.target
@@ -99,6 +278,46 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// The previous output's files, when `file` is an intact manifest of `target` and the
+/// output still holds them as they were written (size and modification time; a file
+/// changed since is left out, so it is written again).
+fn read_manifest(file: &Path, target: &Path) -> Option<HashMap<String, FileState>> {
+    use rayon::prelude::*;
+    if !target.join(MARKER).is_file() {
+        return None;
+    }
+    let bytes = std::fs::read(file).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+    if xxh3_128(body).to_le_bytes() != sum {
+        return None;
+    }
+    let manifest: Manifest = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(body.len() as u64)
+        .deserialize(body)
+        .ok()?;
+    if manifest.format != MANIFEST_FORMAT || manifest.target != resolve(target) {
+        return None;
+    }
+    Some(
+        manifest
+            .files
+            .into_par_iter()
+            .filter(|(rel, state)| {
+                std::fs::metadata(target.join(rel))
+                    .is_ok_and(|m| m.len() == state.len && mtime_nanos(&m) == state.mtime)
+            })
+            .collect(),
+    )
+}
+
+fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 impl Drop for Staging {
@@ -225,16 +444,15 @@ pub fn copy_tree_into(root: &Path, from: &Path, prefix: &str, staging: &Staging)
         tracing::warn!("{w}");
     }
     for entry in &walked.files {
-        let dest = staging
-            .path()
-            .join(prefix)
-            .join(crate::walk::relative(entry, from));
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::copy(entry.path(), &dest)
-            .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        let rel = crate::walk::relative(entry, from);
+        let rel = if prefix.is_empty() {
+            rel
+        } else {
+            format!("{prefix}/{rel}")
+        };
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        staging.write(&rel, &bytes)?;
     }
     Ok(walked.files.len())
 }

@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::cache::{Entry as CacheEntry, MarkdownCache};
+use crate::cache::MarkdownCache;
 use crate::config::{BaseUrl, ConfigError, SiteConfig};
 use crate::content::library::{Library, LoadResult};
 use crate::content::page::Page;
@@ -78,7 +78,7 @@ pub struct Site {
     pub(crate) include_drafts: bool,
     /// Theme assets (`/assets/…`), with the site's `templates/static/` overrides.
     pub assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
-    /// The build cache, saved by `build` when it succeeds.
+    /// The build cache; `build` prunes what it did not use once it succeeds.
     cache: Option<MarkdownCache>,
 }
 
@@ -618,13 +618,7 @@ fn cached_markdown(
         return Ok(entry.warnings);
     }
     let warnings = render(page)?;
-    cache.keep(
-        key,
-        CacheEntry {
-            rendered: page.rendered.clone(),
-            warnings: warnings.clone(),
-        },
-    );
+    cache.keep(key, &page.rendered, &warnings);
     Ok(warnings)
 }
 
@@ -701,6 +695,9 @@ pub(crate) fn content_version<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> 
     format!("{:08x}", h as u32)
 }
 
+/// The manifest of the last output, in the cache folder (see `output.rs`).
+const OUTPUT_MANIFEST: &str = "output.bin";
+
 /// `wirebook build`: the whole site into `out`, atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let start = Instant::now();
@@ -714,20 +711,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     }
     let paths = SitePaths::new(opts.root.as_path());
     let out = opts.out.clone().unwrap_or_else(|| paths.output());
-    let staging = Staging::new(&out, &opts.root)?;
+    // With the cache, a manifest of the output lets an unchanged file stay as it is.
+    let manifest = opts.cache.then(|| paths.cache().join(OUTPUT_MANIFEST));
+    let staging = Staging::with_manifest(&out, &opts.root, manifest)?;
     if !opts.quiet {
         for dir in &staging.removed_leftovers {
             tracing::info!("removed {}, left by a build that was killed", dir.display());
         }
     }
-    // Encoded while the templates render; written only once the build has succeeded.
-    let cache = site
-        .cache
-        .take()
-        .map(|c| std::thread::spawn(move || c.encode()));
+    let cache = site.cache.take();
     let t = Instant::now();
     let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
-    tracing::debug!("rendered and wrote {pages} pages in {:?}", t.elapsed());
+    tracing::debug!(
+        "rendered {pages} pages in {:?}, {} files written",
+        t.elapsed(),
+        staging.written()
+    );
     let static_dir = paths.static_dir();
     let mut static_files = if static_dir.is_dir() {
         output::copy_tree(&opts.root, &static_dir, &staging)?
@@ -740,7 +739,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     let t = Instant::now();
     staging.commit()?;
     tracing::debug!("swapped the new site in in {:?}", t.elapsed());
-    if let Some(w) = cache.and_then(|h| h.join().ok().flatten()?.write()) {
+    if let Some(w) = cache.and_then(MarkdownCache::finish) {
         tracing::warn!("{w}");
     }
     Ok(BuildSummary {

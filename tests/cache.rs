@@ -64,11 +64,24 @@ const CODE_POST: &str = "---\ntitle: Code\n---\n\n## One\n\n```rust\nfn main() {
 fn a_warm_build_is_byte_identical_to_a_cold_one() {
     let site = TestSite::fixture("chap10");
     site.write("posts/2025-06-20-extra.md", CODE_POST);
-    let cache = site.root().join(".wirebook-cache/markdown.bin");
+    let cache = site.root().join(".wirebook-cache/markdown");
+    // Every entry file, changed by `f`.
+    let damage = |f: &dyn Fn(&mut Vec<u8>)| {
+        for e in std::fs::read_dir(&cache).unwrap() {
+            let path = e.unwrap().path();
+            let mut bytes = std::fs::read(&path).unwrap();
+            f(&mut bytes);
+            std::fs::write(&path, bytes).unwrap();
+        }
+    };
 
     let (hits, cold) = build(&site, "cold", &[]);
     assert_eq!(hits, Some(0), "nothing cached yet");
-    assert!(cache.is_file(), "the cache is written");
+    assert_eq!(
+        std::fs::read_dir(&cache).unwrap().count(),
+        3,
+        "one cache entry per post"
+    );
     let (hits, warm) = build(&site, "warm", &[]);
     assert_eq!(hits, Some(3), "every post from the cache");
     assert_eq!(
@@ -89,19 +102,23 @@ fn a_warm_build_is_byte_identical_to_a_cold_one() {
     );
     let (hits, edited) = build(&site, "edited", &[]);
     assert_eq!(hits, Some(2));
+    assert_eq!(
+        std::fs::read_dir(&cache).unwrap().count(),
+        3,
+        "the edited post's old entry is removed"
+    );
     let (hits, fresh) = build(&site, "fresh", &["--no-cache"]);
     assert_eq!(hits, None, "--no-cache does not read the cache");
     assert_eq!(edited, fresh);
 
     // A corrupt or cut-short cache is ignored, not trusted.
-    let bytes = std::fs::read(&cache).unwrap();
-    std::fs::write(&cache, &bytes[..bytes.len() / 2]).unwrap();
+    damage(&|bytes| bytes.truncate(bytes.len() / 2));
     let (hits, after_cut) = build(&site, "cut", &[]);
     assert_eq!((hits, &after_cut), (Some(0), &fresh));
-    let mut flipped = std::fs::read(&cache).unwrap();
-    let mid = flipped.len() / 2;
-    flipped[mid] ^= 0x55;
-    std::fs::write(&cache, &flipped).unwrap();
+    damage(&|bytes| {
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x55;
+    });
     let (hits, after_flip) = build(&site, "flipped", &[]);
     assert_eq!((hits, &after_flip), (Some(0), &fresh));
 
@@ -113,6 +130,52 @@ fn a_warm_build_is_byte_identical_to_a_cold_one() {
     );
     let (hits, _) = build(&site, "config", &[]);
     assert_eq!(hits, Some(0));
+}
+
+/// Rebuilding into the same output with the cache writes only the files whose bytes
+/// changed, removes what the build no longer makes, and leaves what a fresh build makes.
+#[test]
+fn an_output_updated_in_place_equals_a_fresh_one() {
+    let site = TestSite::fixture("chap10");
+    site.write("posts/2025-06-20-extra.md", CODE_POST);
+    site.write("static/keep.txt", "static file");
+    build(&site, "public", &[]);
+    let out = site.root().parent().unwrap().join("public");
+    let page = out.join("2025/06/20/extra/index.html");
+    let unchanged = out.join("2025/06/10/chap10/index.html");
+    let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let before = (mtime(&page), mtime(&unchanged));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    // An edit, a removed static file and a hand-damaged output file.
+    site.write(
+        "posts/2025-06-20-extra.md",
+        CODE_POST.replace("hi", "edited"),
+    );
+    std::fs::remove_file(site.root().join("static/keep.txt")).unwrap();
+    std::fs::write(out.join("404.html"), "damaged").unwrap();
+    let (_, updated) = build(&site, "public", &[]);
+    assert_ne!(mtime(&page), before.0, "the edited post is written");
+    assert_eq!(mtime(&unchanged), before.1, "an unchanged page is not");
+    let (_, fresh) = build(&site, "fresh", &["--no-cache"]);
+    assert_eq!(
+        updated.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        updated == fresh,
+        "in-place output differs from a fresh build"
+    );
+
+    // A post removed: its page and the folders only it used are gone.
+    std::fs::remove_file(site.root().join("posts/2025-06-20-extra.md")).unwrap();
+    let (_, updated) = build(&site, "public", &[]);
+    assert!(!out.join("2025/06/20").exists());
+    let (_, fresh) = build(&site, "fresh2", &["--no-cache"]);
+    assert!(
+        updated == fresh,
+        "in-place output differs from a fresh build"
+    );
 }
 
 #[test]

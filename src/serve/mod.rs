@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
-use crate::site::{BuildOptions, Site};
+use crate::site::{BuildOptions, Job, Site};
 use endpoints::Endpoints;
 use livereload::{Event, Reloader};
 use report::{Notice, Reporter};
@@ -303,7 +303,31 @@ async fn rebuild_loop(
     mut changes: tokio::sync::mpsc::UnboundedReceiver<Vec<(ChangeKind, PathBuf)>>,
     reporter: Reporter,
 ) {
-    while let Some(mut batch) = changes.recv().await {
+    // Files no open page shows (feed, sitemap, search index) that a post edit made stale:
+    // rendered after the reload event, when no other change is waiting (#15).
+    let mut deferred: Vec<Job> = Vec::new();
+    loop {
+        let mut batch = if deferred.is_empty() {
+            match changes.recv().await {
+                Some(batch) => batch,
+                None => return,
+            }
+        } else {
+            match changes.try_recv() {
+                Ok(batch) => batch,
+                Err(tokio::sync::mpsc::error::TryRecvError::Empty) => {
+                    let (st, jobs) = (state.clone(), std::mem::take(&mut deferred));
+                    let t = Instant::now();
+                    match tokio::task::spawn_blocking(move || render_deferred(&st, &jobs)).await {
+                        Ok(Ok(())) => tracing::debug!("feed, sitemap, search in {:?}", t.elapsed()),
+                        Ok(Err(e)) => tracing::warn!("{e:#}"),
+                        Err(e) => tracing::error!("rebuild task failed: {e}"),
+                    }
+                    continue;
+                }
+                Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => return,
+            }
+        };
         // Coalesce whatever else arrived while we were busy.
         while let Ok(more) = changes.try_recv() {
             batch.extend(more);
@@ -323,7 +347,7 @@ async fn rebuild_loop(
         let (st, opts) = (state.clone(), build_opts.clone());
         let result = tokio::task::spawn_blocking(move || rebuild(&st, &opts, &batch)).await;
         match result {
-            Ok(Ok(how)) => {
+            Ok(Ok((how, later))) => {
                 let had_error = state.error.write().expect("error lock").take().is_some();
                 tracing::info!(
                     "{} in {} ms ({})",
@@ -336,6 +360,15 @@ async fn rebuild_loop(
                 } else {
                     Event::Reload(state.build.current())
                 });
+                if how == How::Full || how == How::Templates {
+                    // Everything was rendered, the deferred files too.
+                    deferred.clear();
+                }
+                for job in later {
+                    if !deferred.contains(&job) {
+                        deferred.push(job);
+                    }
+                }
             }
             Ok(Err(e)) => {
                 let msg = format!("{e:#}");
@@ -348,6 +381,37 @@ async fn rebuild_loop(
             Err(e) => tracing::error!("rebuild task failed: {e}"),
         }
     }
+}
+
+/// Whether a job's file is one no page in a tab shows: the feed, the sitemap and the search
+/// index can follow an edit a few milliseconds after the reload event.
+fn is_deferrable(job: &Job) -> bool {
+    matches!(job, Job::Feed | Job::Sitemap | Job::SearchIndex)
+}
+
+/// Renders deferred jobs into the served files, without a new build id: no page changed.
+fn render_deferred(state: &SiteState, jobs: &[Job]) -> Result<()> {
+    let guard = state.site.lock().expect("site lock");
+    let Some(site) = guard.as_ref() else {
+        return Ok(());
+    };
+    let written = render_into_vec(site, jobs)?;
+    let mut files = state.files.write().expect("files lock");
+    Arc::make_mut(&mut files).extend(written);
+    Ok(())
+}
+
+/// Renders `jobs` into (URL path, bytes) pairs.
+fn render_into_vec(site: &Site, jobs: &[Job]) -> Result<Vec<(String, Arc<[u8]>)>> {
+    let written = std::sync::Mutex::new(Vec::new());
+    site.render_jobs(jobs, &|rel, bytes| {
+        written
+            .lock()
+            .expect("written lock")
+            .push((format!("/{rel}"), Arc::<[u8]>::from(bytes)));
+        Ok(())
+    })?;
+    Ok(written.into_inner().expect("written lock"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,8 +433,13 @@ impl How {
     }
 }
 
-/// Does the least work the batch allows, then swaps the new files in.
-fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf)]) -> Result<How> {
+/// Does the least work the batch allows, then swaps the new files in. Returns what it did
+/// and the jobs it left for later ([`is_deferrable`]).
+fn rebuild(
+    state: &SiteState,
+    opts: &BuildOptions,
+    batch: &[(ChangeKind, PathBuf)],
+) -> Result<(How, Vec<Job>)> {
     let only = |kind: ChangeKind| {
         batch
             .iter()
@@ -389,9 +458,10 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         state.swap_files(files);
         *guard = Some(site);
         state.needs_full.store(false, Ordering::SeqCst);
-        return Ok(How::Full);
+        return Ok((How::Full, Vec::new()));
     }
     let site = guard.as_mut().expect("checked above");
+    let mut deferred = Vec::new();
     let (jobs, removed, how) = if only(ChangeKind::Post) {
         let posts: Vec<PathBuf> = batch
             .iter()
@@ -403,7 +473,9 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
             tracing::warn!("{w}");
         }
         let n = update.jobs.len();
-        (update.jobs, update.removed, How::Posts(n))
+        let (later, now) = update.jobs.into_iter().partition(is_deferrable);
+        deferred = later;
+        (now, update.removed, How::Posts(n))
     } else if only(ChangeKind::Template) {
         site.reload_templates()?;
         (site.jobs(), Vec::new(), How::Templates)
@@ -411,14 +483,7 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
         site.reload_assets()?;
         (Vec::new(), Vec::new(), How::Assets)
     };
-    let written = std::sync::Mutex::new(Vec::new());
-    site.render_jobs(&jobs, &|rel, bytes| {
-        written
-            .lock()
-            .expect("written lock")
-            .push((format!("/{rel}"), Arc::<[u8]>::from(bytes)));
-        Ok(())
-    })?;
+    let written = render_into_vec(site, &jobs)?;
     let mut guard_files = state.files.write().expect("files lock");
     // Copies the map only if a request is holding the old one right now.
     let files = Arc::make_mut(&mut guard_files);
@@ -430,9 +495,9 @@ fn rebuild(state: &SiteState, opts: &BuildOptions, batch: &[(ChangeKind, PathBuf
             files.insert(format!("/assets/{name}"), Arc::from(&bytes[..]));
         }
     }
-    files.extend(written.into_inner().expect("written lock"));
+    files.extend(written);
     state.build.advance();
-    Ok(how)
+    Ok((how, deferred))
 }
 
 fn open_browser(url: &str) {
