@@ -30,13 +30,22 @@ fn modules_form_layers_without_an_import_loop() {
         src.display()
     );
     if let Some(cycle) = graph.find_cycle() {
+        let tangles: Vec<String> = graph
+            .tangles()
+            .iter()
+            .map(|t| {
+                let names: Vec<String> = t.iter().map(|m| graph.name(m)).collect();
+                format!("  {} files: {}", t.len(), names.join(" "))
+            })
+            .collect();
         panic!(
-            "the module graph has a loop:\n  {}\n\nall imports:\n{}",
+            "the module graph has a loop:\n  {}\n\nfiles that reach each other:\n{}\n\nall imports:\n{}",
             cycle
                 .iter()
                 .map(|m| graph.name(m))
                 .collect::<Vec<_>>()
                 .join("\n  -> "),
+            tangles.join("\n"),
             graph.describe()
         );
     }
@@ -79,6 +88,12 @@ fn the_scanner_sees_loops_through_use_trees_super_and_code_paths() {
         ]
     );
     let cycle = graph.find_cycle().expect("root -> a -> c -> c/d -> root");
+    assert_eq!(graph.tangles().len(), 1);
+    assert_eq!(
+        graph.tangles()[0].len(),
+        5,
+        "b is on a loop too: a -> b -> c"
+    );
     assert_eq!(cycle.first(), cycle.last());
     assert!(cycle.contains(&vec!["c".to_string(), "d".to_string()]));
 }
@@ -211,6 +226,40 @@ impl Graph {
             }
         }
         None
+    }
+
+    /// Groups of two or more modules that all reach each other (strongly
+    /// connected components): what has to be untangled, not just one loop.
+    fn tangles(&self) -> Vec<BTreeSet<ModPath>> {
+        let reach = |from: &ModPath| {
+            let mut seen = BTreeSet::new();
+            let mut todo = vec![from.clone()];
+            while let Some(m) = todo.pop() {
+                for next in self.edges.get(&m).into_iter().flat_map(|e| e.keys()) {
+                    if seen.insert(next.clone()) {
+                        todo.push(next.clone());
+                    }
+                }
+            }
+            seen
+        };
+        let reaches: BTreeMap<&ModPath, BTreeSet<ModPath>> =
+            self.files.keys().map(|m| (m, reach(m))).collect();
+        let mut groups: Vec<BTreeSet<ModPath>> = Vec::new();
+        for (m, r) in &reaches {
+            if groups.iter().any(|g| g.contains(*m)) {
+                continue;
+            }
+            let group: BTreeSet<ModPath> = r
+                .iter()
+                .filter(|other| reaches[other].contains(*m))
+                .cloned()
+                .collect();
+            if group.len() > 1 {
+                groups.push(group);
+            }
+        }
+        groups
     }
 
     /// `file -> file (a path that shows it)`, one line per import.
