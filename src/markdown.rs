@@ -203,7 +203,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
                         }
                         events.push(Event::Html(block.html.into()));
                     }
-                    Err(message) => errors.push(Problem::at(ctx.source, line, message)),
+                    Err(e) => errors.push(Problem::at(ctx.source, line, e.to_string())),
                 }
             }
             Event::Start(Tag::Table(_)) => {
@@ -304,7 +304,7 @@ fn code_block(
     code: &str,
     demo_count: &mut usize,
     styles: &highlight::Styles,
-) -> Result<Block, String> {
+) -> Result<Block, MarkdownError> {
     let opts = FenceOptions::parse(info)?;
     let lang = opts.lang.to_ascii_lowercase();
     if lang == "demo" {
@@ -319,10 +319,7 @@ fn code_block(
     }
     let run = opts.flags.iter().any(|f| f == "run");
     if run && !matches!(lang.as_str(), "js" | "javascript") {
-        return Err(format!(
-            "only JavaScript snippets can be `run` (got ```{} run)",
-            opts.lang
-        ));
+        return Err(MarkdownError::RunNotJavaScript(opts.lang));
     }
     let syntax = highlight::find_syntax(&lang);
     let warning = (syntax.is_none() && !highlight::is_plain(&lang))
@@ -428,6 +425,34 @@ fn tidy_loose_bold_headings(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// What is wrong with one block of a post's Markdown: a code fence's options, a demo's
+/// kind or settings, a formula. The Markdown layer's one error type; the caller makes it a
+/// [`Problem`] at the block's line (an error for fences and demos, a warning for formulas).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarkdownError {
+    #[error("a `demo` block needs a kind: ```demo ajax (known: {})", widgets::KINDS.join(", "))]
+    NoDemoKind,
+    #[error("unknown demo kind `{0}` (known: {known})", known = widgets::KINDS.join(", "))]
+    UnknownDemoKind(String),
+    /// Settings that do not parse or fit the demo (serde_norway's words, or ours).
+    #[error("invalid demo settings: {0}")]
+    DemoSettings(String),
+    /// Settings that cannot be turned into the widget's JSON.
+    #[error("{0}")]
+    DemoJson(String),
+    #[error("only JavaScript snippets can be `run` (got ```{0} run)")]
+    RunNotJavaScript(String),
+    #[error("unclosed quote after `{0}=`")]
+    UnclosedQuote(String),
+    #[error("unknown code-block option `{0}` (known: title, linenos, hl_lines)")]
+    UnknownFenceOption(String),
+    #[error("hl_lines: {0:?} is not a line number or range such as 4-6")]
+    LineRange(String),
+    /// pulldown-latex's first complaint about a formula.
+    #[error("{0}")]
+    Formula(String),
 }
 
 #[cfg(test)]

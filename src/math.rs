@@ -4,18 +4,21 @@
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{push_mathml, Parser, RenderConfig, Storage};
 
+use crate::markdown::MarkdownError;
+
 /// The MathML for one formula, or the parser's first complaint.
-pub fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
+pub fn to_mathml(tex: &str, display: bool) -> Result<String, MarkdownError> {
     let storage = Storage::new();
     let events: Vec<_> = Parser::new(tex, &storage).collect();
     if let Some(Err(e)) = events.iter().find(|e| e.is_err()) {
-        return Err(e
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or("parse error")
-            .trim()
-            .to_string());
+        return Err(MarkdownError::Formula(
+            e.to_string()
+                .lines()
+                .next()
+                .unwrap_or("parse error")
+                .trim()
+                .to_string(),
+        ));
     }
     let config = RenderConfig {
         display_mode: if display {
@@ -26,7 +29,8 @@ pub fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
         ..Default::default()
     };
     let mut html = String::new();
-    push_mathml(&mut html, events.into_iter(), config).map_err(|e| e.to_string())?;
+    push_mathml(&mut html, events.into_iter(), config)
+        .map_err(|e| MarkdownError::Formula(e.to_string()))?;
     Ok(html)
 }
 

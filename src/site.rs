@@ -97,7 +97,7 @@ impl Site {
         let messages = Arc::new(config.messages().map_err(|e| e.in_file(&path))?);
         let t = Instant::now();
         let styles = highlight::Styles::new(&config.highlight.light, &config.highlight.dark)
-            .map_err(|e| ConfigError::Highlight(Box::new(ConfigError::Theme(e))).in_file(&path))?;
+            .map_err(|e| ConfigError::Highlight(Box::new(e)).in_file(&path))?;
 
         tracing::debug!("highlight themes in {:?}", t.elapsed());
         let t = Instant::now();

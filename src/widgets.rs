@@ -5,6 +5,7 @@
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::html::escape_into;
+use crate::markdown::MarkdownError;
 use crate::yaml;
 
 pub const KINDS: &[&str] = &["ajax", "websocket", "sse", "graphql", "compare"];
@@ -115,26 +116,23 @@ impl Default for Compare {
     }
 }
 
-fn settings<T: DeserializeOwned + Default>(body: &str) -> Result<T, String> {
+fn settings<T: DeserializeOwned + Default>(body: &str) -> Result<T, MarkdownError> {
     if body.trim().is_empty() {
         return Ok(T::default());
     }
-    yaml::from_str(body).map_err(|e| {
-        let msg = e.to_string();
-        // serde_norway says "unknown field `x`, expected one of …"; that is the useful part.
-        format!("invalid demo settings: {msg}")
-    })
+    // serde_norway says "unknown field `x`, expected one of …"; that is the useful part.
+    yaml::from_str(body).map_err(|e| MarkdownError::DemoSettings(e.to_string()))
 }
 
-fn check(ok: bool, msg: &str) -> Result<(), String> {
+fn check(ok: bool, msg: &str) -> Result<(), MarkdownError> {
     if ok {
         Ok(())
     } else {
-        Err(format!("invalid demo settings: {msg}"))
+        Err(MarkdownError::DemoSettings(msg.to_string()))
     }
 }
 
-fn checked_json(kind: &str, body: &str) -> Result<serde_json::Value, String> {
+fn checked_json(kind: &str, body: &str) -> Result<serde_json::Value, MarkdownError> {
     let delay_ok = |d: u32| check(d <= 5000, "`delay_ms` must be between 0 and 5000");
     let endpoint_ok = |e: &str| {
         check(
@@ -198,23 +196,15 @@ fn checked_json(kind: &str, body: &str) -> Result<serde_json::Value, String> {
             )?;
             serde_json::to_value(s)
         }
-        other => {
-            return Err(format!(
-                "unknown demo kind `{other}` (known: {})",
-                KINDS.join(", ")
-            ));
-        }
+        other => return Err(MarkdownError::UnknownDemoKind(other.to_string())),
     };
-    value.map_err(|e| e.to_string())
+    value.map_err(|e| MarkdownError::DemoJson(e.to_string()))
 }
 
 /// The HTML for a ```` ```demo KIND ```` block, or a message for the build error.
-pub fn render_demo(kind: &str, body: &str, id: usize) -> Result<String, String> {
+pub fn render_demo(kind: &str, body: &str, id: usize) -> Result<String, MarkdownError> {
     if kind.is_empty() {
-        return Err(format!(
-            "a `demo` block needs a kind: ```demo ajax (known: {})",
-            KINDS.join(", ")
-        ));
+        return Err(MarkdownError::NoDemoKind);
     }
     let config = checked_json(kind, body)?;
     let title = config["title"].as_str().unwrap_or_default().to_string();
@@ -264,15 +254,19 @@ mod tests {
     fn bad_settings_are_errors() {
         assert!(render_demo("chat", "", 1)
             .unwrap_err()
+            .to_string()
             .contains("unknown demo kind `chat`"));
         assert!(render_demo("ajax", "endpiont: /x\n", 1)
             .unwrap_err()
+            .to_string()
             .contains("endpiont"));
         assert!(render_demo("ajax", "delay_ms: 99999\n", 1)
             .unwrap_err()
+            .to_string()
             .contains("delay_ms"));
         assert!(render_demo("graphql", "selected: [nope]\n", 1)
             .unwrap_err()
+            .to_string()
             .contains("nope"));
         assert!(render_demo("sse", "endpoint: [1]\n", 1).is_err());
     }

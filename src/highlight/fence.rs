@@ -2,6 +2,8 @@
 //! [`FenceOptions`]: the language, the options the highlighter draws, and the other words
 //! (`run`) that the Markdown layer gives meaning to.
 
+use crate::markdown::MarkdownError;
+
 /// Options from a fence's info string (`rust title="main.rs" linenos hl_lines="2 4-6"`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FenceOptions {
@@ -14,7 +16,7 @@ pub struct FenceOptions {
 }
 
 impl FenceOptions {
-    pub fn parse(info: &str) -> Result<FenceOptions, String> {
+    pub fn parse(info: &str) -> Result<FenceOptions, MarkdownError> {
         let mut opts = FenceOptions::default();
         let mut rest = info.trim();
         let lang_end = rest
@@ -35,7 +37,7 @@ impl FenceOptions {
                 let (v, r) = if let Some(q) = r.strip_prefix('"') {
                     let end = q
                         .find('"')
-                        .ok_or_else(|| format!("unclosed quote after `{key}=`"))?;
+                        .ok_or_else(|| MarkdownError::UnclosedQuote(key.to_string()))?;
                     (q[..end].to_string(), &q[end + 1..])
                 } else {
                     let end = r
@@ -55,11 +57,7 @@ impl FenceOptions {
                 ("hl_lines", Some(v)) => opts.hl_lines = parse_ranges(&v)?,
                 ("", _) => {}
                 (k, None) => opts.flags.push(k.to_string()),
-                (k, Some(_)) => {
-                    return Err(format!(
-                        "unknown code-block option `{k}` (known: title, linenos, hl_lines)"
-                    ))
-                }
+                (k, Some(_)) => return Err(MarkdownError::UnknownFenceOption(k.to_string())),
             }
             rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',' || c == '}');
         }
@@ -73,11 +71,11 @@ impl FenceOptions {
 }
 
 /// `"2 4-6"` → `[(2,2), (4,6)]`.
-fn parse_ranges(s: &str) -> Result<Vec<(usize, usize)>, String> {
+fn parse_ranges(s: &str) -> Result<Vec<(usize, usize)>, MarkdownError> {
     s.split([' ', ','])
         .filter(|p| !p.is_empty())
         .map(|part| {
-            let bad = || format!("hl_lines: {part:?} is not a line number or range such as 4-6");
+            let bad = || MarkdownError::LineRange(part.to_string());
             match part.split_once('-') {
                 Some((a, b)) => {
                     let (a, b) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
