@@ -18,11 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use bincode::Options as _;
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::content::page::{Page, Rendered};
-use crate::diagnostics::Problem;
+use crate::content::page::Page;
+use crate::content::rendered::Rendered;
 
 pub const DIR: &str = crate::paths::CACHE;
 const ENTRIES: &str = "markdown";
@@ -30,20 +29,6 @@ const ENTRIES: &str = "markdown";
 const LEGACY_FILE: &str = "markdown.bin";
 /// Bumped when an entry's layout changes.
 const FORMAT: u32 = 2;
-
-#[derive(Serialize, Deserialize)]
-pub struct Entry {
-    pub rendered: Rendered,
-    pub warnings: Vec<Problem>,
-}
-
-/// What is written: serialises exactly as [`Entry`] (bincode writes a reference as the
-/// value), without copying the page's HTML.
-#[derive(Serialize)]
-struct EntryRef<'a> {
-    rendered: &'a Rendered,
-    warnings: &'a [Problem],
-}
 
 /// The cache for one build: where entries live, and which ones this build used.
 pub struct MarkdownCache {
@@ -101,7 +86,7 @@ impl MarkdownCache {
     }
 
     /// The entry for `key`, when one reads back intact.
-    pub fn get(&self, key: u128) -> Option<Entry> {
+    pub fn get(&self, key: u128) -> Option<Rendered> {
         let bytes = std::fs::read(self.path(key)?).ok()?;
         let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
         if xxh3_128(body).to_le_bytes() != sum {
@@ -115,10 +100,9 @@ impl MarkdownCache {
     }
 
     /// Stores a freshly rendered entry. A failure only costs the next build this post.
-    pub fn keep(&self, key: u128, rendered: &Rendered, warnings: &[Problem]) {
+    pub fn keep(&self, key: u128, rendered: &Rendered) {
         let Some(path) = self.path(key) else { return };
-        let entry = EntryRef { rendered, warnings };
-        let Ok(mut bytes) = codec(usize::MAX).serialize(&entry) else {
+        let Ok(mut bytes) = codec(usize::MAX).serialize(rendered) else {
             return;
         };
         bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());

@@ -55,7 +55,7 @@ impl Site {
                         &self.messages,
                         &self.links,
                     ) {
-                        Ok(w) => warnings.extend(w),
+                        Ok(()) => warnings.extend(page.rendered.warnings.iter().cloned()),
                         Err(p) => problems.extend(p),
                     }
                     fresh.push(page);

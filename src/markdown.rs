@@ -9,26 +9,18 @@ use std::path::Path;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
-use serde::Serialize;
 
 use crate::cjk_emphasis;
+use crate::content::rendered::{Rendered, TocEntry};
 use crate::diagnostics::Problem;
 use crate::highlight::{self, FenceOptions};
 use crate::html::escape;
 use crate::i18n::Messages;
 use crate::jekyll::kramdown;
 use crate::math;
-use crate::reading::Counts;
 use crate::slug::{heading_id, IdSet};
 use crate::summary::Collector;
 use crate::widgets;
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct TocEntry {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-}
 
 /// What the renderer needs to know about where the text comes from.
 pub struct Context<'a> {
@@ -44,27 +36,6 @@ pub struct Context<'a> {
     pub lang: &'a str,
     /// Where the excerpt ends (`<!--more-->`); empty: no excerpt.
     pub excerpt_separator: &'a str,
-}
-
-#[derive(Debug, Default)]
-pub struct Output {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    /// The automatic summary: about 150 characters of the first real prose (`summary.rs`).
-    pub summary: String,
-    /// Text before an excerpt separator, when the post has one (the hook for Jekyll's
-    /// `excerpt_separator`; wins over `summary`).
-    pub excerpt: Option<String>,
-    /// All the page's words as plain text, for the search index.
-    pub plain: String,
-    pub word_count: usize,
-    pub counts: Counts,
-    pub has_widgets: bool,
-    /// Root-relative link targets (as written) with their file line, for `check`.
-    pub links: Vec<(usize, String)>,
-    /// Root-relative image sources (as written) with their file line, for `check`.
-    pub images: Vec<(usize, String)>,
-    pub warnings: Vec<Problem>,
 }
 
 fn options() -> Options {
@@ -96,7 +67,9 @@ impl Lines {
     }
 }
 
-pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
+/// Renders a post's body into the parts its [`Page`](crate::content::page::Page) keeps, or
+/// the problems that stop the build (a bad demo setting, a bad fence option).
+pub fn render(body: &str, ctx: &Context<'_>) -> Result<Rendered, Vec<Problem>> {
     let body = tidy_loose_bold_headings(body);
     // kramdown's attribute lists and `{:toc}` become HTML comments, placed after rendering.
     let body = match kramdown::prepare(&body) {
@@ -114,7 +87,7 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Output, Vec<Problem>> {
         .flatten();
     let mut excerpt = excerpt_end.map(|_| Collector::default());
     let lines = Lines::new(&body, ctx.body_line);
-    let mut out = Output::default();
+    let mut out = Rendered::default();
     let mut errors = Vec::new();
     let mut ids = IdSet::default();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -469,7 +442,7 @@ mod tests {
         M.get_or_init(|| Messages::new("en", &toml::Table::new()).unwrap())
     }
 
-    fn md(text: &str) -> Output {
+    fn md(text: &str) -> Rendered {
         render(
             text,
             &Context {

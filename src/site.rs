@@ -3,32 +3,33 @@
 //! `build` writes into a staging directory and swaps it in only when every stage succeeded;
 //! `check` runs the same stages and writes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::cache::MarkdownCache;
 use crate::config::{BaseUrl, ConfigError, SiteConfig};
 use crate::content::library::{Library, LoadResult};
 use crate::content::page::Page;
 use crate::diagnostics::{Problem, Problems};
-use crate::feed;
+use crate::feed::Feed;
 use crate::highlight;
 use crate::i18n::Messages;
 use crate::jekyll::liquid;
 use crate::markdown;
 use crate::output::{self, Staging};
 use crate::paths::SitePaths;
-use crate::render::views::{pager_path, PageView, Paginator, SiteView, Summary};
+use crate::render::views::{
+    pager_path, PageView, Paginator, SiteView, Summary, TaxonomyView, TermView,
+};
 use crate::render::Renderer;
 use crate::slug::encode_path;
 use crate::taxonomy::{self, Taxonomy};
-use crate::theme;
+use crate::{linkcheck, redirects, sitemap, theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -116,7 +117,7 @@ impl Site {
         } else {
             MarkdownCache::off()
         };
-        let rendered: Vec<Result<Vec<Problem>, Vec<Problem>>> = library
+        let rendered: Vec<Result<(), Vec<Problem>>> = library
             .pages
             .par_iter_mut()
             .map(|p| {
@@ -133,12 +134,13 @@ impl Site {
             );
         }
         let cache = cache.is_on().then_some(cache);
-        for r in rendered {
-            match r {
-                Ok(w) => warnings.extend(w),
-                Err(p) => problems.extend(p),
-            }
-        }
+        problems.extend(rendered.into_iter().filter_map(Result::err).flatten());
+        warnings.extend(
+            library
+                .pages
+                .iter()
+                .flat_map(|p| p.rendered.warnings.iter().cloned()),
+        );
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
         let t = Instant::now();
@@ -219,31 +221,11 @@ impl Site {
                 .map(|(n, _)| (format!("/assets/{n}"), "a theme asset".to_string())),
         );
         out.extend(
-            self.redirects()
+            redirects::collect(&self.library.pages)
                 .into_iter()
                 .map(|(from, page)| (from, format!("a redirect to {}", page.source.display()))),
         );
         out
-    }
-
-    /// jekyll-redirect-from's old URLs (`redirect_from`), each with the post it leads to.
-    /// An old URL that would leave the output folder is skipped.
-    pub fn redirects(&self) -> Vec<(String, &Page)> {
-        self.library
-            .pages
-            .iter()
-            .flat_map(|p| {
-                p.redirect_from.iter().filter_map(move |from| {
-                    let from = crate::content::page::contain_url_path(&format!("/{from}")).ok()?;
-                    let from = if from.ends_with('/') || from.ends_with(".html") {
-                        from
-                    } else {
-                        format!("{from}/")
-                    };
-                    Some((from, p))
-                })
-            })
-            .collect()
     }
 
     /// Posts whose URL is also a page the site generates (`permalink: /tags/`), which would
@@ -297,13 +279,13 @@ impl Site {
             sink(&format!("assets/{name}"), bytes)?;
         }
         sink("assets/syntax.css", self.styles.css.as_bytes())?;
-        sink("robots.txt", feed::robots_txt(&self.base).as_bytes())?;
-        let redirects = self.redirects();
+        sink("robots.txt", sitemap::robots_txt(&self.base).as_bytes())?;
+        let redirects = redirects::collect(&self.library.pages);
         for (from, page) in &redirects {
             let to = encode_path(&self.base.absolute(&page.path));
             sink(
                 &crate::content::page::output_file_for(from),
-                feed::redirect_html(&to).as_bytes(),
+                redirects::redirect_html(&to).as_bytes(),
             )?;
         }
         Ok(jobs.len() + 1 + redirects.len())
@@ -394,15 +376,12 @@ impl Site {
             }
             Job::TaxonomyList(n) => {
                 let tax = &self.taxonomies[*n];
-                let terms: Vec<_> = tax
+                let terms: Vec<TermView> = tax
                     .terms
                     .iter()
-                    .map(|t| json!({"name": t.name, "url": self.local(&tax.term_path(t)), "count": t.pages.len()}))
+                    .map(|t| TermView::new(tax, t, &self.base))
                     .collect();
-                ctx.insert(
-                    "taxonomy",
-                    &json!({"name": tax.name, "label": tax.label, "url": self.local(&tax.path())}),
-                );
+                ctx.insert("taxonomy", &TaxonomyView::new(tax, &self.base));
                 ctx.insert("terms", &terms);
                 ctx.insert("page_url", &self.local(&tax.path()));
                 ("taxonomy_list.html".into(), tax.path())
@@ -421,11 +400,8 @@ impl Site {
                         )
                     })
                     .collect();
-                ctx.insert(
-                    "taxonomy",
-                    &json!({"name": tax.name, "label": tax.label, "url": self.local(&tax.path())}),
-                );
-                ctx.insert("term", &json!({"name": term.name, "url": self.local(&tax.term_path(term)), "count": pages.len()}));
+                ctx.insert("taxonomy", &TaxonomyView::new(tax, &self.base));
+                ctx.insert("term", &TermView::new(tax, term, &self.base));
                 ctx.insert("pages", &pages);
                 ctx.insert("page_url", &self.local(&tax.term_path(term)));
                 ("taxonomy.html".into(), tax.term_path(term))
@@ -434,28 +410,8 @@ impl Site {
             Job::Search => ("search.html".into(), "/search/".into()),
             Job::SearchIndex => unreachable!("written above"),
             Job::Feed => {
-                let entries: Vec<_> = self
-                    .library
-                    .pages
-                    .iter()
-                    .take(self.config.feed_limit)
-                    .map(|p| {
-                        json!({
-                            "summary": Summary::new(p, &self.base, &self.config, &self.messages),
-                            "content": p.rendered.html,
-                            "updated": p.updated.unwrap_or(p.date).to_rfc3339(),
-                        })
-                    })
-                    .collect();
-                ctx.insert("entries", &entries);
-                ctx.insert(
-                    "updated",
-                    &self.library.pages.first().map_or_else(
-                        || chrono::Utc::now().to_rfc3339(),
-                        |p| p.updated.unwrap_or(p.date).to_rfc3339(),
-                    ),
-                );
-                ctx.insert("feed_url", &encode_path(&self.base.absolute("/atom.xml")));
+                let feed = Feed::new(&self.library, &self.base, &self.config, &self.messages);
+                ctx.extend(tera::Context::from_serialize(&feed)?);
                 ("atom.xml".into(), "/atom.xml".into())
             }
             Job::Sitemap => {
@@ -464,7 +420,7 @@ impl Site {
                     .collect();
                 ctx.insert(
                     "entries",
-                    &feed::sitemap_entries(
+                    &sitemap::sitemap_entries(
                         &self.library,
                         &self.taxonomies,
                         &index_paths,
@@ -516,58 +472,14 @@ impl Site {
         Ok(())
     }
 
-    fn local(&self, path: &str) -> String {
-        encode_path(&self.base.local(path))
+    /// The link check (`linkcheck.rs`) over the posts and every page the site generates.
+    pub fn broken_links(&self) -> Vec<Problem> {
+        let generated = self.generated_pages().into_iter().map(|(path, _)| path);
+        linkcheck::broken_links(&self.root, &self.library.pages, generated)
     }
 
-    /// Root-relative links, images and thumbnails of posts that point at nothing the site
-    /// will contain (a page, a theme asset or a file in `static/`).
-    pub fn broken_links(&self) -> Vec<Problem> {
-        let mut known: HashSet<String> = HashSet::new();
-        known.extend(self.library.pages.iter().map(|p| p.path.clone()));
-        known.extend(self.generated_pages().into_iter().map(|(path, _)| path));
-        let static_dir = SitePaths::new(self.root.as_path()).static_dir();
-        for e in crate::walk::files(&self.root, &static_dir, |_| true).files {
-            known.insert(format!("/{}", crate::walk::relative(&e, &static_dir)));
-        }
-        for dir in crate::jekyll::static_dirs(&self.root) {
-            let from = self.root.join(&dir);
-            for e in crate::walk::files(&self.root, &from, |_| true).files {
-                known.insert(format!("/{dir}/{}", crate::walk::relative(&e, &from)));
-            }
-        }
-        let exists = |link: &str| {
-            let target = link.split(['#', '?']).next().unwrap_or_default();
-            let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
-            let with_slash = format!("{}/", target.trim_end_matches('/'));
-            known.contains(target.as_ref()) || known.contains(&with_slash)
-        };
-        let mut problems = Vec::new();
-        for page in &self.library.pages {
-            for (line, link) in &page.rendered.links {
-                if !exists(link) {
-                    let msg = format!("broken internal link: {link}");
-                    problems.push(Problem::at(&page.source, *line, msg));
-                }
-            }
-            for (line, src) in &page.rendered.images {
-                if !exists(src) {
-                    let msg = format!("image {src}: no such file in static/");
-                    problems.push(Problem::at(&page.source, *line, msg));
-                }
-            }
-            // Only root-relative: an absolute URL is someone else's file.
-            let thumbnail = page.thumbnail.as_deref();
-            if let Some(t) = thumbnail.filter(|t| t.starts_with('/') && !t.starts_with("//")) {
-                if !exists(t) {
-                    let msg = format!(
-                        "thumbnail {t}: no such file in static/ (the page's og:image would be broken)"
-                    );
-                    problems.push(Problem::at(&page.source, page.thumbnail_line, msg));
-                }
-            }
-        }
-        problems
+    fn local(&self, path: &str) -> String {
+        encode_path(&self.base.local(path))
     }
 }
 
@@ -600,28 +512,29 @@ pub enum Job {
     SearchIndex,
 }
 
-/// Markdown → HTML for one page, in place. Returns its warnings, or its problems.
 /// `render` (the Markdown stage) through the build cache. Jekyll sources are not cached:
 /// their Liquid tags read other posts' URLs.
 fn cached_markdown(
     page: &mut Page,
     cache: &MarkdownCache,
-    render: impl FnOnce(&mut Page) -> Result<Vec<Problem>, Vec<Problem>>,
-) -> Result<Vec<Problem>, Vec<Problem>> {
+    render: impl FnOnce(&mut Page) -> Result<(), Vec<Problem>>,
+) -> Result<(), Vec<Problem>> {
     if !cache.is_on() || crate::jekyll::is_jekyll_source(&page.source) {
         return render(page);
     }
     let key = cache.key(page);
-    if let Some(entry) = cache.get(key) {
+    if let Some(rendered) = cache.get(key) {
         page.body = String::new();
-        page.rendered = entry.rendered;
-        return Ok(entry.warnings);
+        page.rendered = rendered;
+        return Ok(());
     }
-    let warnings = render(page)?;
-    cache.keep(key, &page.rendered, &warnings);
-    Ok(warnings)
+    render(page)?;
+    cache.keep(key, &page.rendered);
+    Ok(())
 }
 
+/// Markdown → HTML for one page, in place: `page.rendered` gets the result, warnings
+/// included; the problems that stop the build are returned.
 pub fn render_markdown(
     page: &mut Page,
     config: &SiteConfig,
@@ -629,8 +542,8 @@ pub fn render_markdown(
     styles: &highlight::Styles,
     messages: &Messages,
     links: &liquid::Links,
-) -> Result<Vec<Problem>, Vec<Problem>> {
-    let mut warnings = Vec::new();
+) -> Result<(), Vec<Problem>> {
+    let mut liquid_warnings = Vec::new();
     if crate::jekyll::is_jekyll_source(&page.source) {
         let env = liquid::Env {
             base,
@@ -640,7 +553,7 @@ pub fn render_markdown(
             links,
         };
         let (body, problems) = liquid::render(&page.body, &env);
-        warnings.extend(
+        liquid_warnings.extend(
             problems
                 .into_iter()
                 .map(|(line, m)| Problem::at(&page.source, page.body_line + line, m)),
@@ -656,22 +569,10 @@ pub fn render_markdown(
         lang: page.lang.as_deref().unwrap_or(messages.site_language()),
         excerpt_separator: &config.excerpt_separator,
     };
-    let out = markdown::render(&page.body, &ctx)?;
+    page.rendered = markdown::render(&page.body, &ctx)?;
     page.body = String::new();
-    page.rendered = crate::content::page::Rendered {
-        html: out.html,
-        toc: out.toc,
-        summary: out.summary,
-        excerpt: out.excerpt,
-        plain: out.plain,
-        word_count: out.word_count,
-        counts: out.counts,
-        has_widgets: out.has_widgets,
-        links: out.links,
-        images: out.images,
-    };
-    warnings.extend(out.warnings);
-    Ok(warnings)
+    page.rendered.warnings.splice(0..0, liquid_warnings);
+    Ok(())
 }
 
 fn asset_version(assets: &[(String, std::borrow::Cow<'static, [u8]>)], syntax_css: &str) -> String {

@@ -4,6 +4,7 @@ pub mod front_matter;
 pub mod library;
 pub mod page;
 pub mod permalink;
+pub mod rendered;
 
 use crate::encoding::TextError;
 

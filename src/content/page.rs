@@ -6,12 +6,12 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
 use super::front_matter::{self, FrontMatter};
 pub use super::permalink::{expand_permalink, validate_permalink_pattern, UrlParts};
+use super::rendered::Rendered;
 use super::ContentError;
 use crate::config::SiteConfig;
 use crate::diagnostics::Problem;
 use crate::encoding;
 use crate::jekyll::time::Zone;
-use crate::markdown::TocEntry;
 use crate::slug::slugify;
 
 #[derive(Debug, Clone)]
@@ -50,28 +50,6 @@ pub struct Page {
     /// File line where the Markdown body starts (for messages about the body).
     pub body_line: usize,
     pub rendered: Rendered,
-}
-
-/// What the Markdown stage produces for a page (kept in the build cache, `cache.rs`).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Rendered {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    /// Automatic summary: plain prose from the first real paragraphs (see `summary.rs`).
-    pub summary: String,
-    /// The text before the excerpt separator (Jekyll's `<!--more-->`), when the body has one.
-    /// This is the hook for `excerpt_separator`; it wins over the automatic summary.
-    pub excerpt: Option<String>,
-    /// All the page's words as plain text, for the search index.
-    pub plain: String,
-    pub word_count: usize,
-    /// Words and CJK characters, for the reading time (see `reading.rs`).
-    pub counts: crate::reading::Counts,
-    pub has_widgets: bool,
-    /// Root-relative links found in the body (for `check`).
-    pub links: Vec<(usize, String)>,
-    /// Root-relative image sources found in the body (for `check`).
-    pub images: Vec<(usize, String)>,
 }
 
 pub struct Loaded {

@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
+use crate::content::rendered::TocEntry;
 use crate::html::escape;
-use crate::markdown::TocEntry;
 
 const IAL: &str = "<!--wirebook-ial ";
 const IAL_NEXT: &str = "<!--wirebook-ial-next ";

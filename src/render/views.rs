@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::page::Page;
+use crate::content::rendered::TocEntry;
 use crate::i18n::Messages;
-use crate::markdown::TocEntry;
 use crate::slug::{encode_path, slugify};
+use crate::taxonomy::{Taxonomy, Term};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -58,6 +59,42 @@ impl TermLink {
         TermLink {
             name: name.to_string(),
             url: encode_path(&base.local(&format!("/{taxonomy}/{}/", slugify(name)))),
+        }
+    }
+}
+
+/// A taxonomy (`categories`, `tags`) on its list page and its term pages.
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub url: String,
+}
+
+impl<'a> TaxonomyView<'a> {
+    pub fn new(tax: &'a Taxonomy, base: &BaseUrl) -> Self {
+        TaxonomyView {
+            name: tax.name,
+            label: tax.label,
+            url: encode_path(&base.local(&tax.path())),
+        }
+    }
+}
+
+/// One term of a taxonomy, with how many posts it has.
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+impl<'a> TermView<'a> {
+    pub fn new(tax: &Taxonomy, term: &'a Term, base: &BaseUrl) -> Self {
+        TermView {
+            name: &term.name,
+            url: encode_path(&base.local(&tax.term_path(term))),
+            count: term.pages.len(),
         }
     }
 }
