@@ -2,6 +2,30 @@
 //!
 //! Loading collects every problem instead of stopping at the first one, so an author with
 //! three broken posts sees all three in one run.
+//!
+//! # How errors travel
+//!
+//! Each layer of the pipeline has one error type (`thiserror`), whose messages say what to
+//! change; the layer above adds where it happened:
+//!
+//! | layer | type | wrapped by |
+//! | --- | --- | --- |
+//! | settings: `config.rs`, `jekyll/config.rs`, `jekyll/time.rs`, `i18n.rs`, permalink patterns, `[highlight]` themes | [`ConfigError`](crate::config::ConfigError) | its own `in_file` / `key` / `flag` (`wirebook.toml: `` `timezone` ``: …`, `--base-url: …`) |
+//! | a post's bytes (`encoding.rs`) | [`TextError`](crate::encoding::TextError) | [`ContentError::Text`](crate::content::ContentError) |
+//! | a post's front matter and URL (`content/`) | [`ContentError`](crate::content::ContentError), located as [`FieldError`](crate::content::front_matter::FieldError) (line, column) | a [`Problem`] with the post's path |
+//! | Markdown blocks: fences, demos, formulas (`markdown.rs`, `highlight/`, `widgets.rs`, `math.rs`) | [`MarkdownError`](crate::markdown::MarkdownError) | a [`Problem`] at the block's line (formulas: a warning) |
+//! | theme and templates (`render/`, `theme.rs`) | [`TemplateError`](crate::render::TemplateError) | the page being rendered (`posts/x.md: rendering with layout …`) |
+//! | the output folder (`output.rs`) | [`OutputError`](crate::output::OutputError) | — (it names the folder or flag itself) |
+//!
+//! A [`Problem`] is `path:line:col: message`, counted from the top of the file. Problems in
+//! the sources are collected, not stopped at: the pipeline (`site.rs`, `incremental.rs`)
+//! returns them all as one [`Problems`] error. The pipeline, `serve/` and `publish/` join the
+//! stages and run processes (git, the watcher, the HTTP server); they return
+//! `anyhow::Error`, which carries a layer's error with `.context(…)` added where useful.
+//! Nothing below `main.rs` and `cmd/` prints: `main` prints a [`Problems`] one problem a
+//! line and anything else as its chain (`outer: cause: root cause`), once, and chooses the
+//! exit code; warnings are logged through `tracing`; `serve`'s banner and failed rebuilds go
+//! to the reporter `cmd/serve.rs` passes in (`serve/report.rs`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};

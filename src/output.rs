@@ -10,10 +10,59 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{bail, Context, Result};
 use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
+
+/// Why the output cannot be written: a folder `--out` must not replace, a path that would
+/// leave it, or a file-system step that failed (what it was doing, and the system's reason
+/// as the source). The output layer's one error type.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{doing}")]
+    Io {
+        /// `cannot create public/a`, `cannot move the new site into public`, …
+        doing: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("refusing to write {0:?}: it leaves the output folder")]
+    LeavesOutput(String),
+    #[error("--out {} is the filesystem root; choose a folder such as public/", .0.display())]
+    FilesystemRoot(PathBuf),
+    #[error(
+        "--out {} is or contains the site ({}); building there would delete it. \
+         Choose a folder such as {}",
+        out.display(), site.display(), crate::paths::SitePaths::new(site).output().display()
+    )]
+    ContainsSite { out: PathBuf, site: PathBuf },
+    #[error("--out {} is or contains your home folder; choose a folder such as public/", .0.display())]
+    ContainsHome(PathBuf),
+    #[error("--out {} is a file, not a folder", .0.display())]
+    IsFile(PathBuf),
+    #[error(
+        "{} holds files wirebook did not write (it has no {MARKER}), and a build \
+         replaces the whole folder; choose an empty or missing folder, or empty it yourself",
+        .0.display()
+    )]
+    NotOurs(PathBuf),
+}
+
+/// `.doing(|| "cannot create …")` on a file-system result: [`OutputError::Io`].
+trait Doing<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> Doing<T> for std::io::Result<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| OutputError::Io {
+            doing: what(),
+            source,
+        })
+    }
+}
 
 /// Written into every output folder: a folder holding it is a previous wirebook output that
 /// a build may replace. Any other non-empty folder is refused, since replacing it deletes it.
@@ -73,8 +122,7 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).doing(|| format!("cannot create {}", parent.display()))?;
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
@@ -82,11 +130,9 @@ impl Staging {
         let removed_leftovers = remove_leftovers(parent, name);
         let dir = parent.join(format!(".{name}.wirebook-staging-{}", std::process::id()));
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("cannot clear {}", dir.display()))?;
+            std::fs::remove_dir_all(&dir).doing(|| format!("cannot clear {}", dir.display()))?;
         }
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir).doing(|| format!("cannot create {}", dir.display()))?;
         let previous = manifest_file
             .as_deref()
             .and_then(|m| read_manifest(m, target));
@@ -117,7 +163,7 @@ impl Staging {
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
         {
-            bail!("refusing to write {rel:?}: it leaves the output folder");
+            return Err(OutputError::LeavesOutput(rel.to_string()));
         }
         let mut state = FileState {
             hash: 0,
@@ -142,9 +188,9 @@ impl Staging {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+                .doing(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, bytes).doing(|| format!("cannot write {}", path.display()))?;
         if self.manifest_file.is_some() {
             self.files
                 .lock()
@@ -167,7 +213,7 @@ impl Staging {
             // Gone while the output changes: a build killed half-way through starts afresh.
             match std::fs::remove_file(manifest) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot remove {}", manifest.display()))
+                    return Err(e).doing(|| format!("cannot remove {}", manifest.display()))
                 }
                 _ => {}
             }
@@ -191,10 +237,10 @@ impl Staging {
             let to = self.target.join(rel);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
+                    .doing(|| format!("cannot create {}", parent.display()))?;
             }
             std::fs::rename(self.dir.join(rel), &to)
-                .with_context(|| format!("cannot move {} into place", to.display()))?;
+                .doing(|| format!("cannot move {} into place", to.display()))?;
         }
         let made: std::collections::HashSet<&str> =
             files.iter().map(|(rel, _, _)| rel.as_str()).collect();
@@ -203,7 +249,7 @@ impl Staging {
             let gone = self.target.join(rel);
             match std::fs::remove_file(&gone) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot remove {}", gone.display()))
+                    return Err(e).doing(|| format!("cannot remove {}", gone.display()))
                 }
                 _ => {}
             }
@@ -217,7 +263,7 @@ impl Staging {
             }
         }
         let dir = std::mem::take(&mut self.dir);
-        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))
+        std::fs::remove_dir_all(&dir).doing(|| format!("cannot remove {}", dir.display()))
     }
 
     /// Records what is now in the output. Not saving it only costs the next build time.
@@ -267,14 +313,13 @@ impl Staging {
         ));
         if self.target.exists() {
             std::fs::rename(&self.target, &old)
-                .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
+                .doing(|| format!("cannot move the old {} aside", self.target.display()))?;
         }
         std::fs::rename(&self.dir, &self.target)
-            .with_context(|| format!("cannot move the new site into {}", self.target.display()))?;
+            .doing(|| format!("cannot move the new site into {}", self.target.display()))?;
         self.dir = PathBuf::new();
         if old.exists() {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove {}", old.display()))?;
+            std::fs::remove_dir_all(&old).doing(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
@@ -334,41 +379,37 @@ impl Drop for Staging {
 /// folder holding files without the [`MARKER`]. Missing and empty folders are fine.
 pub fn check_target(target: &Path, site_root: &Path) -> Result<()> {
     let shown = target.display();
+    let out = || target.to_path_buf();
     let resolved = resolve(target);
     let inside = |p: &Path| resolve(p).starts_with(&resolved);
     if resolved.parent().is_none() {
-        bail!("--out {shown} is the filesystem root; choose a folder such as public/");
+        return Err(OutputError::FilesystemRoot(out()));
     }
     if inside(site_root) {
-        bail!(
-            "--out {shown} is or contains the site ({}); building there would delete it. \
-             Choose a folder such as {}",
-            site_root.display(),
-            crate::paths::SitePaths::new(site_root).output().display()
-        );
+        return Err(OutputError::ContainsSite {
+            out: out(),
+            site: site_root.to_path_buf(),
+        });
     }
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         if inside(Path::new(&home)) {
-            bail!("--out {shown} is or contains your home folder; choose a folder such as public/");
+            return Err(OutputError::ContainsHome(out()));
         }
     }
     let meta = match std::fs::metadata(target) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
+        Err(e) => return Err(e).doing(|| format!("cannot read {shown}")),
     };
     if !meta.is_dir() {
-        bail!("--out {shown} is a file, not a folder");
+        return Err(OutputError::IsFile(out()));
     }
     if target.join(MARKER).is_file() {
         return Ok(());
     }
-    let mut entries = std::fs::read_dir(target).with_context(|| format!("cannot read {shown}"))?;
+    let mut entries = std::fs::read_dir(target).doing(|| format!("cannot read {shown}"))?;
     if entries.next().is_some() {
-        bail!(
-            "{shown} holds files wirebook did not write (it has no {MARKER}), and a build \
-             replaces the whole folder; choose an empty or missing folder, or empty it yourself"
-        );
+        return Err(OutputError::NotOurs(out()));
     }
     Ok(())
 }
@@ -451,7 +492,7 @@ pub fn copy_tree_into(root: &Path, from: &Path, prefix: &str, staging: &Staging)
             format!("{prefix}/{rel}")
         };
         let bytes = std::fs::read(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+            .doing(|| format!("cannot read {}", entry.path().display()))?;
         staging.write(&rel, &bytes)?;
     }
     Ok(walked.files.len())

@@ -622,7 +622,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
     }
     let cache = site.cache.take();
     let t = Instant::now();
-    let pages = site.render_all(&|rel, bytes| staging.write(rel, bytes))?;
+    let pages = site.render_all(&|rel, bytes| Ok(staging.write(rel, bytes)?))?;
     tracing::debug!(
         "rendered {pages} pages in {:?}, {} files written",
         t.elapsed(),

@@ -45,15 +45,17 @@ const COMMON_JS: &str = "common.js";
 /// The part of `widgets.js` that holds the message tables, written from `templates/i18n/`.
 const WIDGET_MESSAGES: &str = "widgets.js.d/05-messages.js";
 
+/// A theme asset: its name under `assets/`, and its bytes.
+pub type Asset = (String, std::borrow::Cow<'static, [u8]>);
+
 /// The theme's assets with the site's `templates/static/*` laid over them by name (so a site,
 /// or this repository while its theme is being edited, can change a stylesheet on disk), and
 /// the widgets' message tables generated from `messages`.
 pub fn assets_for(
     root: &std::path::Path,
     messages: &crate::i18n::Messages,
-) -> anyhow::Result<Vec<(String, std::borrow::Cow<'static, [u8]>)>> {
-    use anyhow::Context as _;
-    let mut out: Vec<(String, std::borrow::Cow<'static, [u8]>)> = assets()
+) -> Result<Vec<Asset>, crate::render::TemplateError> {
+    let mut out: Vec<Asset> = assets()
         .into_iter()
         .map(|(n, b)| (n.to_string(), std::borrow::Cow::Borrowed(b)))
         .collect();
@@ -70,7 +72,7 @@ pub fn assets_for(
         for entry in walked.files {
             let name = crate::walk::relative(&entry, &dir);
             let bytes = std::fs::read(entry.path())
-                .with_context(|| format!("cannot read {}", entry.path().display()))?;
+                .map_err(crate::render::TemplateError::read(entry.path()))?;
             match out.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = std::borrow::Cow::Owned(bytes),
                 None => out.push((name, std::borrow::Cow::Owned(bytes))),

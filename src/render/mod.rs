@@ -3,14 +3,47 @@
 pub mod views;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
 use tera::Tera;
 
 use crate::content::page::Page;
 use crate::diagnostics::Problem;
 use crate::theme;
+
+type Result<T, E = TemplateError> = std::result::Result<T, E>;
+
+/// Why the theme cannot be loaded or a page cannot be rendered: a template or theme asset
+/// that cannot be read, or Tera's complaint (with its causes, which hold the useful part).
+/// The theme layer's one error type; the pipeline adds which page was being rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Tera's error and its causes, joined (`Failed to render 'post.html': Variable …`).
+    #[error("{0}")]
+    Tera(String),
+}
+
+impl TemplateError {
+    /// [`TemplateError::Read`] of `path`, for `map_err`.
+    pub fn read(path: &Path) -> impl FnOnce(std::io::Error) -> TemplateError + '_ {
+        move |source| TemplateError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl From<tera::Error> for TemplateError {
+    fn from(e: tera::Error) -> Self {
+        TemplateError::Tera(error_chain(&e))
+    }
+}
 
 /// Templates that are not post layouts (a post cannot say `layout: index`).
 const NOT_LAYOUTS: &[&str] = &[
@@ -79,16 +112,14 @@ impl Renderer {
                     continue;
                 }
                 let name = crate::walk::relative(&entry, &dir);
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let text = std::fs::read_to_string(path).map_err(TemplateError::read(path))?;
                 match sources.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = text,
                     None => sources.push((name, text)),
                 }
             }
         }
-        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))?;
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))?;
         Ok(Renderer { tera })
     }
 
@@ -160,9 +191,7 @@ impl Renderer {
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| anyhow::anyhow!("{}", error_chain(&e)))
+        Ok(self.tera.render(template, context)?)
     }
 }
 
