@@ -161,10 +161,7 @@ impl SiteConfig {
             return Ok(SiteConfig::default());
         }
         let text = if path.exists() {
-            std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                path: path.clone(),
-                source,
-            })?
+            std::fs::read_to_string(&path).map_err(crate::diagnostics::read_error(&path))?
         } else {
             String::new()
         };
@@ -286,12 +283,8 @@ impl BaseUrl {
 /// [`ConfigError::in_file`] (`wirebook.toml: …`) or [`ConfigError::flag`] (`--base-url: …`).
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] crate::diagnostics::ReadError),
     /// TOML that does not parse or does not fit the settings (its message names the line).
     #[error("{0}")]
     Toml(String),

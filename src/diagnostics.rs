@@ -17,7 +17,8 @@
 //! | theme and templates (`render/`, `theme.rs`) | [`TemplateError`](crate::render::TemplateError) | the page being rendered (`posts/x.md: rendering with layout …`) |
 //! | the output folder (`output.rs`) | [`OutputError`](crate::output::OutputError) | — (it names the folder or flag itself) |
 //!
-//! A [`Problem`] is `path:line:col: message`, counted from the top of the file. Problems in
+//! A file that cannot be read is a [`ReadError`] inside the layer's type. A [`Problem`] is
+//! `path:line:col: message`, counted from the top of the file. Problems in
 //! the sources are collected, not stopped at: the pipeline (`site.rs`, `incremental.rs`)
 //! returns them all as one [`Problems`] error. The pipeline, `serve/` and `publish/` join the
 //! stages and run processes (git, the watcher, the HTTP server); they return
@@ -72,6 +73,24 @@ impl fmt::Display for Problem {
             }
         }
         write!(f, ": {}", self.message)
+    }
+}
+
+/// A file that cannot be read, with the system's reason as its source: the layers that read
+/// files (settings, templates) share it.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {}", path.display())]
+pub struct ReadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// `std::fs::read_to_string(path).map_err(read_error(path))`.
+pub fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> ReadError + '_ {
+    move |source| ReadError {
+        path: path.to_path_buf(),
+        source,
     }
 }
 

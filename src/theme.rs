@@ -72,7 +72,7 @@ pub fn assets_for(
         for entry in walked.files {
             let name = crate::walk::relative(&entry, &dir);
             let bytes = std::fs::read(entry.path())
-                .map_err(crate::render::TemplateError::read(entry.path()))?;
+                .map_err(crate::diagnostics::read_error(entry.path()))?;
             match out.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = std::borrow::Cow::Owned(bytes),
                 None => out.push((name, std::borrow::Cow::Owned(bytes))),

@@ -15,10 +15,7 @@ pub fn read(root: &Path) -> Result<Option<(PathBuf, toml::Table)>, ConfigError> 
     if !path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(crate::diagnostics::read_error(&path))?;
     let table = translate(&text).map_err(|e| e.in_file(&path))?;
     Ok(Some((path, table)))
 }

@@ -3,12 +3,12 @@
 pub mod views;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tera::Tera;
 
 use crate::content::page::Page;
-use crate::diagnostics::Problem;
+use crate::diagnostics::{read_error, Problem, ReadError};
 use crate::theme;
 
 type Result<T, E = TemplateError> = std::result::Result<T, E>;
@@ -18,25 +18,11 @@ type Result<T, E = TemplateError> = std::result::Result<T, E>;
 /// The theme layer's one error type; the pipeline adds which page was being rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
-    #[error("cannot read {}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// Tera's error and its causes, joined (`Failed to render 'post.html': Variable …`).
     #[error("{0}")]
     Tera(String),
-}
-
-impl TemplateError {
-    /// [`TemplateError::Read`] of `path`, for `map_err`.
-    pub fn read(path: &Path) -> impl FnOnce(std::io::Error) -> TemplateError + '_ {
-        move |source| TemplateError::Read {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
 }
 
 impl From<tera::Error> for TemplateError {
@@ -112,7 +98,7 @@ impl Renderer {
                     continue;
                 }
                 let name = crate::walk::relative(&entry, &dir);
-                let text = std::fs::read_to_string(path).map_err(TemplateError::read(path))?;
+                let text = std::fs::read_to_string(path).map_err(read_error(path))?;
                 match sources.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = text,
                     None => sources.push((name, text)),
