@@ -155,6 +155,7 @@ fn check_len(field: &str, value: &str, max: usize, errors: &mut FieldErrors) {
 
 // ---- news events ----
 
+/// What a news event is; its SSE `event:` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
@@ -266,6 +267,23 @@ mod tests {
     fn lengths_count_characters_not_bytes() {
         assert!(post(&"é".repeat(40), "t", "b", &[]).validate().is_ok());
         assert!(post(&"é".repeat(41), "t", "b", &[]).validate().is_err());
+    }
+
+    #[test]
+    fn a_page_names_each_author_once_alphabetically() {
+        let post = |id, author: &str| Post {
+            id,
+            author: author.into(),
+            title: String::new(),
+            body: String::new(),
+            tags: Vec::new(),
+            created_at: String::new(),
+        };
+        let page = PostPage {
+            items: vec![post(3, "bo"), post(2, "al"), post(1, "bo")],
+            total: 3,
+        };
+        assert_eq!(page.author_names(), ["al", "bo"]);
     }
 
     #[test]

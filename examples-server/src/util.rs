@@ -20,10 +20,11 @@ pub(crate) fn random_token() -> anyhow::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// A database or Redis URL fit for messages and logs: the password becomes
-/// `***`. Text that is not a URL at all (a mistyped flag, or a key=value
-/// connection string) may hold a password anywhere, so only its scheme, if
-/// any, is shown.
+/// A database or Redis URL fit for messages and logs: the password, in
+/// the user info or as a `password=` query parameter (libpq's form), becomes
+/// `***`. Text that does not parse as a URL is shown as is only when it
+/// cannot hold a password (no `@`, no `password`); otherwise only its
+/// scheme is.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) => {
@@ -32,11 +33,24 @@ pub fn redact(url: &str) -> String {
                 // then have no password to hide.
                 let _ = parsed.set_password(Some("***"));
             }
+            if parsed.query_pairs().any(|(k, _)| k == "password") {
+                let pairs: Vec<(String, String)> = parsed
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if k == "password" { "***".into() } else { v };
+                        (k.into_owned(), v.into_owned())
+                    })
+                    .collect();
+                parsed.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             parsed.to_string()
         }
+        Err(_) if !url.contains('@') && !url.to_ascii_lowercase().contains("password") => {
+            url.to_owned()
+        }
         Err(_) => match url.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://… (not a valid URL)"),
-            None => "(not a valid URL)".to_owned(),
+            Some((scheme, _)) => format!("{scheme}://… (hidden: not a valid URL)"),
+            None => "(hidden: not a valid URL)".to_owned(),
         },
     }
 }
@@ -75,16 +89,27 @@ mod tests {
     }
 
     #[test]
-    fn text_that_is_not_a_url_is_hidden() {
+    fn query_passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://db/x?user=me&password=secret&sslmode=disable"),
+            "postgres://db/x?user=me&password=***&sslmode=disable"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_a_url_is_hidden_if_it_may_hold_a_password() {
         assert_eq!(
             redact("host=db user=me password=secret"),
-            "(not a valid URL)"
+            "(hidden: not a valid URL)"
         );
         assert_eq!(
             redact("postgres://me:secret@db:99999/x"),
-            "postgres://… (not a valid URL)"
+            "postgres://… (hidden: not a valid URL)"
         );
         assert!(!redact("redis://:secret@[::1/").contains("secret"));
+        // Nothing secret in these: shown, so the message says what is wrong.
+        assert_eq!(redact("postgres://db:99999/x"), "postgres://db:99999/x");
+        assert_eq!(redact("host=db user=me"), "host=db user=me");
     }
 
     #[test]
