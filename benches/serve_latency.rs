@@ -8,9 +8,7 @@
 //! generated in a temp dir. `WIREBOOK_BENCH_EDITS` sets N (default 20). The browser part
 //! needs Chromium and chromedriver (skipped, saying so, without them).
 
-#[allow(dead_code)]
-#[path = "../tests/browser/mod.rs"]
-mod browser;
+use test_support::browser;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -1,14 +1,14 @@
 //! `wirebook build` and `wirebook check` on small fixture sites, asserting on parsed HTML and
 //! on the exact errors and exit codes a user sees.
 
-mod support;
+mod common;
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use scraper::{Html, Selector};
 
-use support::{attrs, sel, stderr, texts, TestSite};
+use common::{attrs, sel, stderr, texts, TestSite};
 
 const POST: &str = "2025/06/10/chap10/index.html";
 

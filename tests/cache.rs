@@ -2,13 +2,13 @@
 //! cold one's; an edit, a config change or a corrupt cache file is never served stale;
 //! `--no-cache` neither reads nor writes it.
 
-mod support;
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use support::TestSite;
+use common::TestSite;
 
 /// Every file under `dir`, by relative path.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

@@ -1,10 +1,10 @@
 //! The command line as a shell sees it: completion scripts, the man page, short flags.
 
-mod support;
+mod common;
 
 use std::process::Command;
 
-use support::{stderr, TestSite};
+use common::{stderr, TestSite};
 
 fn wirebook(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_wirebook"))

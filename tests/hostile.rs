@@ -2,11 +2,11 @@
 //! outside `--out`, wipe folders it did not make, publish files from outside the site, or
 //! emit an invalid feed. Each test failed on the code before the fix.
 
-mod support;
+mod common;
 
 use std::path::Path;
 
-use support::{stderr, TestSite};
+use common::{stderr, TestSite};
 
 fn post(front: &str) -> String {
     format!("---\ntitle: Hostile\n{front}---\nBody.\n")

@@ -5,14 +5,14 @@
 //! The comparison needs `jekyll` (Debian: apt-get install jekyll). Without it the test skips
 //! loudly, except under `CI`, where that is a failure.
 
-mod support;
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{attrs, sel, stderr, texts, TestSite};
 use scraper::Html;
-use support::{attrs, sel, stderr, texts, TestSite};
 
 fn decode(url: &str) -> String {
     percent_encoding::percent_decode_str(url)

@@ -5,14 +5,12 @@
 //! The site is published with `wirebook publish` to a local bare repository and the crawl
 //! runs over a clone of the `gh-pages` branch, so it checks what would really be deployed.
 
-#[path = "fixtures/publish/harness.rs"]
-#[allow(dead_code)]
-mod harness;
+mod common;
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::Path;
 
-use harness::Repo;
+use common::publish::Repo;
 use reqwest::Url;
 use scraper::{Html, Selector};
 

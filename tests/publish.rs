@@ -1,14 +1,13 @@
 //! `wirebook publish` and `wirebook init-ci github`, run as a user would: the binary, a real
 //! git repository and a local bare repository standing in for GitHub.
 
-#[path = "fixtures/publish/harness.rs"]
-#[allow(dead_code)]
-mod harness;
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use harness::{stderr, stdout, Repo};
+use common::publish::Repo;
+use common::{stderr, stdout};
 
 const GITHUB: &str = "https://github.com/alice/notes.git";
 

@@ -5,9 +5,9 @@
 //!
 //! Without Chromium/chromedriver the tests skip loudly; with `CI` set they fail.
 
-#[allow(dead_code)]
-mod browser;
-mod support;
+mod common;
+
+use test_support::browser;
 
 use std::path::Path;
 use std::time::Duration;
@@ -37,7 +37,7 @@ async fn serve(name: &str, base: &str) -> Result<Site> {
 async fn serve_with(name: &str, base: &str, extra: &[(String, String)]) -> Result<Site> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("site");
-    support::copy_dir(
+    common::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/search")
             .join(name),

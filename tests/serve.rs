@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-#[path = "../examples-server/tests/api/common/slow.rs"]
-mod slow;
+use test_support::slow;
 
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

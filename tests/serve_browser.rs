@@ -3,9 +3,7 @@
 //! `<details>` and running widgets survive), shows (then clears) the build-error overlay,
 //! and catches up with an edit made before its live-reload channel opened.
 
-// Shared with the widget tests; this file uses only part of it.
-#[allow(dead_code)]
-mod browser;
+use test_support::browser;
 
 use std::time::Duration;
 

@@ -14,10 +14,8 @@
 //! Without Chromium/chromedriver (or redis-server) the tests skip loudly; with
 //! `CI` set they fail.
 
-mod browser;
-// The Redis harness (and its skip-or-fail gate) of examples-server's cluster tests.
-#[path = "../examples-server/tests/cluster/services.rs"]
-mod services;
+// The Redis harness (and its skip-or-fail gate) is the one examples-server's cluster tests use.
+use test_support::{browser, services};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

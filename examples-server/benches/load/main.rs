@@ -26,18 +26,14 @@
 
 mod cluster;
 mod process;
-// The cluster tests' Redis harness: a private redis-server on a free port.
 mod rest;
-// Its own unit tests are compiled here without the test harness, so their
-// imports look unused.
-#[allow(unused_imports)]
-#[path = "../../tests/cluster/services.rs"]
-mod services;
 mod sse;
 mod ws;
 
+// The cluster tests' Redis harness: a private redis-server on a free port.
 use std::sync::OnceLock;
 use std::time::Instant;
+use test_support::services;
 
 use cluster::bench_cluster;
 use rest::{bench_rest, serve_for_external_load};

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::common::slow::assert_slow_clients_are_cut_off;
 use crate::common::*;
 use crate::graphql::{gql, query as query_ok, GQL_RESPONSE};
+use test_support::slow::assert_slow_clients_are_cut_off;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_sent_and_idle_connections_are_closed() {

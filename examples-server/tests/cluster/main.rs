@@ -11,7 +11,8 @@ mod harness;
 mod nginx;
 mod outages;
 mod proxy;
-mod services;
+
+use test_support::services;
 
 use services::{require, require_all, RedisServer, Reply, ScratchDb};
 

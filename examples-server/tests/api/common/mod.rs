@@ -4,8 +4,6 @@
 
 #![allow(dead_code)]
 
-pub mod slow;
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::pin::Pin;

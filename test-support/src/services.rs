@@ -12,8 +12,6 @@
 //!   `postgres://wirebook:wirebook@127.0.0.1:5432/wirebook`.
 //! - `WIREBOOK_TEST_REDIS_SERVER`: path to the `redis-server` binary (else found on `PATH`).
 
-#![allow(dead_code)]
-
 use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
 use std::fmt;

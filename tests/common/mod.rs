@@ -1,7 +1,11 @@
 //! A fixture site in a temp dir for the generator's integration tests (mdBook's `BookTest`):
 //! copy a fixture or write files one by one, run the `wirebook` binary on it, read the output.
+//! `publish`: a fixture site in a git repository with a local bare remote, for `publish` and
+//! the link crawl.
 // Each test crate uses a different part of this module.
 #![allow(dead_code)]
+
+pub mod publish;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -117,6 +121,10 @@ pub fn attrs(doc: &Html, s: &str, attr: &str) -> Vec<String> {
     doc.select(&sel(s))
         .filter_map(|e| e.value().attr(attr).map(str::to_string))
         .collect()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 pub fn stderr(out: &Output) -> String {

@@ -1,5 +1,5 @@
 //! Slow clients (slowloris) for the header-read timeout tests of the examples server and of
-//! `wirebook serve` (which includes this file with `#[path]`).
+//! `wirebook serve`.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
