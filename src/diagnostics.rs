@@ -16,12 +16,13 @@
 //! | Markdown blocks: fences, demos, formulas (`markdown.rs`, `highlight/`, `widgets.rs`, `math.rs`) | [`MarkdownError`](crate::markdown::MarkdownError) | a [`Problem`] at the block's line (formulas: a warning) |
 //! | theme and templates (`render/`, `theme.rs`) | [`TemplateError`](crate::render::TemplateError) | the page being rendered (`posts/x.md: rendering with layout …`) |
 //! | the output folder (`output.rs`) | [`OutputError`](crate::output::OutputError) | — (it names the folder or flag itself) |
+//! | `serve` starting up: listener, `--base-url`, watcher, examples server (`serve/`) | [`ServeError`](crate::serve::ServeError) | — (a site that fails to build is served with an overlay instead) |
 //!
 //! A file that cannot be read is a [`ReadError`] inside the layer's type. A [`Problem`] is
 //! `path:line:col: message`, counted from the top of the file. Problems in
 //! the sources are collected, not stopped at: the pipeline (`site.rs`, `incremental.rs`)
-//! returns them all as one [`Problems`] error. The pipeline, `serve/` and `publish/` join the
-//! stages and run processes (git, the watcher, the HTTP server); they return
+//! returns them all as one [`Problems`] error. The pipeline (`site.rs`, `incremental.rs`,
+//! `serve::run`) and `publish/` join the stages and run processes (git); they return
 //! `anyhow::Error`, which carries a layer's error with `.context(…)` added where useful.
 //! Nothing below `main.rs` and `cmd/` prints: `main` prints a [`Problems`] one problem a
 //! line and anything else as its chain (`outer: cause: root cause`), once, and chooses the

@@ -5,7 +5,7 @@
 
 use axum::Router;
 
-use super::ServeOptions;
+use super::{ServeError, ServeOptions};
 
 /// True when this build of wirebook can serve the live endpoints.
 pub const AVAILABLE: bool = cfg!(feature = "examples");
@@ -17,8 +17,6 @@ pub use without_examples::Endpoints;
 
 #[cfg(feature = "examples")]
 mod with_examples {
-    use anyhow::{Context as _, Result};
-
     use super::*;
 
     /// A running examples server; clones share it.
@@ -28,7 +26,7 @@ mod with_examples {
     impl Endpoints {
         /// Starts the examples server with its data in `--examples-db` (default: in memory,
         /// so the demos start clean on each run).
-        pub async fn start(opts: &ServeOptions) -> Result<Endpoints> {
+        pub async fn start(opts: &ServeOptions) -> Result<Endpoints, ServeError> {
             let mut config = examples_server::Config::in_memory();
             if let Some(db) = &opts.examples_db {
                 config.db = examples_server::DbLocation::File(db.clone());
@@ -37,7 +35,7 @@ mod with_examples {
             config.limits.header_read_timeout = opts.header_read_timeout;
             let state = examples_server::AppState::new(&config)
                 .await
-                .context("cannot start the examples server")?;
+                .map_err(|e| ServeError::Examples(e.into()))?;
             Ok(Endpoints(state))
         }
 
@@ -62,8 +60,6 @@ mod with_examples {
 
 #[cfg(not(feature = "examples"))]
 mod without_examples {
-    use anyhow::{bail, Result};
-
     use super::*;
 
     /// No value exists: a build without the examples server can never have one running.
@@ -71,8 +67,8 @@ mod without_examples {
     pub enum Endpoints {}
 
     impl Endpoints {
-        pub async fn start(_opts: &ServeOptions) -> Result<Endpoints> {
-            bail!("this wirebook was built without the `examples` feature: no live endpoints")
+        pub async fn start(_opts: &ServeOptions) -> Result<Endpoints, ServeError> {
+            Err(ServeError::NoExamples)
         }
 
         pub fn mount(self, _site: Router) -> Router {

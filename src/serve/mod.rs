@@ -6,6 +6,7 @@
 //! person who started it should read goes to the [`report::Reporter`] in [`ServeOptions`].
 
 pub mod endpoints;
+pub mod error;
 pub mod livereload;
 pub mod report;
 pub mod server;
@@ -19,10 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::site::{BuildOptions, Job, Site};
 use endpoints::Endpoints;
+pub use error::ServeError;
 use livereload::{Event, Reloader};
 use report::{Notice, Reporter};
 use watch::ChangeKind;
@@ -70,18 +72,18 @@ impl Default for ServeOptions {
 }
 
 /// The path part of `serve --base-url` (`/notes`, no trailing slash; empty for the root).
-pub fn base_path(base_url: &str) -> Result<String> {
+pub fn base_path(base_url: &str) -> Result<String, ServeError> {
     let url = base_url.trim();
     let path = if url.starts_with('/') {
         url.to_string()
     } else {
         crate::config::BaseUrl::parse(url)
-            .map_err(|e| anyhow::anyhow!("--base-url: {e}, or a path such as /notes/"))?
+            .map_err(ServeError::BaseUrl)?
             .path
     };
     let path = path.trim_end_matches('/');
     if path.contains(['?', '#', '\\']) || path.split('/').any(|s| s == ".." || s == ".") {
-        anyhow::bail!("--base-url: expected a plain path such as /notes/, got {base_url:?}");
+        return Err(ServeError::BasePath(base_url.to_string()));
     }
     Ok(path.to_string())
 }
@@ -179,15 +181,14 @@ pub fn render_to_memory(opts: &BuildOptions, examples_here: bool) -> Result<(Sit
     Ok((site, files.into_inner().expect("files lock")))
 }
 
-/// Runs until `shutdown` resolves.
+/// Runs until `shutdown` resolves. (`anyhow` here, as for every entry point of the
+/// pipeline: callers hold the task as `JoinHandle<anyhow::Result<()>>`; the error inside is
+/// a [`ServeError`].)
 pub async fn run(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", opts.bind, opts.port))?;
-    run_on(listener, opts, shutdown).await
+    Ok(listen_and_serve(opts, shutdown).await?)
 }
 
 /// Serves on an already bound listener (tests bind `127.0.0.1:0`).
@@ -196,6 +197,25 @@ pub async fn run_on(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    Ok(serve_on(listener, opts, shutdown).await?)
+}
+
+async fn listen_and_serve(
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Listen { addr, source })?;
+    serve_on(listener, opts, shutdown).await
+}
+
+async fn serve_on(
+    listener: tokio::net::TcpListener,
+    opts: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     let host = if addr.ip().is_unspecified() {
         SocketAddr::new([127, 0, 0, 1].into(), addr.port())

@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use anyhow::Result;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -39,7 +38,7 @@ pub async fn serve(
     examples: Option<Endpoints>,
     header_read_timeout: std::time::Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<()> {
+) -> Result<(), super::ServeError> {
     let stop = state.reloader.stop_token();
     let app = router(state.clone(), examples.clone());
     let graceful = {

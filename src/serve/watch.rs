@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{
     new_debouncer, new_debouncer_opt, DebounceEventResult, RecommendedCache,
 };
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::ServeError;
 use crate::config::CONFIG_FILE;
 use crate::jekyll;
 use crate::paths::{self, SitePaths};
@@ -40,10 +40,8 @@ pub fn start(
     root: &Path,
     poll: bool,
     tx: UnboundedSender<Vec<(ChangeKind, PathBuf)>>,
-) -> Result<Watcher> {
-    let root = root
-        .canonicalize()
-        .with_context(|| format!("cannot watch {}", root.display()))?;
+) -> Result<Watcher, ServeError> {
+    let root = root.canonicalize().map_err(ServeError::watch(root))?;
     let handler_root = root.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
@@ -87,7 +85,7 @@ pub fn start(
         for (path, mode) in &watched {
             debouncer
                 .watch(path, *mode)
-                .with_context(|| format!("cannot watch {}", path.display()))?;
+                .map_err(ServeError::watch(path))?;
         }
         Ok(Watcher(Box::new(debouncer)))
     } else {
@@ -95,7 +93,7 @@ pub fn start(
         for (path, mode) in &watched {
             debouncer
                 .watch(path, *mode)
-                .with_context(|| format!("cannot watch {}", path.display()))?;
+                .map_err(ServeError::watch(path))?;
         }
         Ok(Watcher(Box::new(debouncer)))
     }
