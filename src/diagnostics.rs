@@ -20,8 +20,8 @@
 //!
 //! A file that cannot be read is a [`ReadError`] inside the layer's type. A [`Problem`] is
 //! `path:line:col: message`, counted from the top of the file. Problems in
-//! the sources are collected, not stopped at: the pipeline (`site.rs`, `incremental.rs`)
-//! returns them all as one [`Problems`] error. The pipeline (`site.rs`, `incremental.rs`,
+//! the sources are collected, not stopped at: the pipeline (`site/`, `incremental.rs`)
+//! returns them all as one [`Problems`] error. The pipeline (`site/`, `incremental.rs`,
 //! `serve::run`) and `publish/` join the stages and run processes (git); they return
 //! `anyhow::Error`, which carries a layer's error with `.context(…)` added where useful.
 //! Nothing below `main.rs` and `cmd/` prints: `main` prints a [`Problems`] one problem a
