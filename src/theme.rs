@@ -42,6 +42,35 @@ pub fn assets() -> Vec<(&'static str, &'static [u8])> {
 /// The bundle whose parts open every other bundle (see [`bundle_scripts`]).
 const COMMON_JS: &str = "common.js";
 
+/// Lays a site's own files over the theme's, by name: each file under `dir` (the site's
+/// `templates/` or `templates/static/`) that `keep` accepts is read with `read` and replaces
+/// the entry of the same name (its path under `dir`) in `files`, or is added. Links under
+/// `dir` that lead outside the site are skipped with a warning.
+pub fn overlay<T>(
+    files: &mut Vec<(String, T)>,
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    keep: impl Fn(&std::path::Path) -> bool,
+    read: impl Fn(&std::path::Path) -> Result<T, crate::diagnostics::ReadError>,
+) -> Result<(), crate::diagnostics::ReadError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let walked = crate::walk::files(root, dir, |_| true);
+    for w in &walked.skipped {
+        tracing::warn!("{w}");
+    }
+    for entry in walked.files.iter().filter(|e| keep(e.path())) {
+        let name = crate::walk::relative(entry, dir);
+        let value = read(entry.path())?;
+        match files.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => files.push((name, value)),
+        }
+    }
+    Ok(())
+}
+
 /// The part of `widgets.js` that holds the message tables, written from `templates/i18n/`.
 const WIDGET_MESSAGES: &str = "widgets.js.d/05-messages.js";
 
@@ -64,21 +93,17 @@ pub fn assets_for(
         std::borrow::Cow::Owned(messages.widgets_js().into_bytes()),
     ));
     let dir = crate::paths::SitePaths::new(root).theme_static();
-    if dir.is_dir() {
-        let walked = crate::walk::files(root, &dir, |_| true);
-        for w in &walked.skipped {
-            tracing::warn!("{w}");
-        }
-        for entry in walked.files {
-            let name = crate::walk::relative(&entry, &dir);
-            let bytes = std::fs::read(entry.path())
-                .map_err(crate::diagnostics::read_error(entry.path()))?;
-            match out.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = std::borrow::Cow::Owned(bytes),
-                None => out.push((name, std::borrow::Cow::Owned(bytes))),
-            }
-        }
-    }
+    overlay(
+        &mut out,
+        root,
+        &dir,
+        |_| true,
+        |path| {
+            std::fs::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(crate::diagnostics::read_error(path))
+        },
+    )?;
     let mut out = bundle_scripts(out);
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
@@ -172,6 +197,34 @@ mod tests {
         assert!(std::str::from_utf8(&out[1].1)
             .unwrap()
             .contains("function esc() {}\n\n// ── b.js: 10-b.js\nb();"));
+    }
+
+    #[test]
+    fn a_site_file_replaces_the_theme_file_of_its_name_or_is_added() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("templates");
+        std::fs::create_dir_all(dir.join("partials")).unwrap();
+        std::fs::write(dir.join("base.html"), "site base").unwrap();
+        std::fs::write(dir.join("partials/nav.html"), "site nav").unwrap();
+        std::fs::write(dir.join("notes.md"), "not a template").unwrap();
+        let mut files = vec![
+            ("base.html".to_owned(), "theme base".to_owned()),
+            ("post.html".to_owned(), "theme post".to_owned()),
+        ];
+        let html = |p: &std::path::Path| p.extension().is_some_and(|e| e == "html");
+        overlay(&mut files, root.path(), &dir, html, |p| {
+            Ok(std::fs::read_to_string(p).unwrap())
+        })
+        .unwrap();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                ("base.html".to_owned(), "site base".to_owned()),
+                ("partials/nav.html".to_owned(), "site nav".to_owned()),
+                ("post.html".to_owned(), "theme post".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -79,32 +79,18 @@ impl Renderer {
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let dir = crate::paths::SitePaths::new(root).templates();
-        if dir.is_dir() {
-            let walked = crate::walk::files(root, &dir, |_| true);
-            for w in &walked.skipped {
-                tracing::warn!("{w}");
-            }
-            for entry in walked.files {
-                let path = entry.path();
-                let is_template = matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("html" | "xml" | "txt")
-                );
-                if !is_template
-                    || path
-                        .components()
-                        .any(|c| c.as_os_str() == crate::paths::STATIC)
-                {
-                    continue;
-                }
-                let name = crate::walk::relative(&entry, &dir);
-                let text = std::fs::read_to_string(path).map_err(read_error(path))?;
-                match sources.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => sources.push((name, text)),
-                }
-            }
-        }
+        // Templates only: `templates/static/` holds the theme's assets (see `theme::assets_for`).
+        let is_template = |path: &Path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("html" | "xml" | "txt")
+            ) && !path
+                .components()
+                .any(|c| c.as_os_str() == crate::paths::STATIC)
+        };
+        theme::overlay(&mut sources, root, &dir, is_template, |path| {
+            std::fs::read_to_string(path).map_err(read_error(path))
+        })?;
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))?;
         Ok(Renderer { tera })
     }
