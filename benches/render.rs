@@ -40,6 +40,26 @@ fn per_page(c: &mut Criterion) {
             b.iter(|| markdown::render(std::hint::black_box(&text), &ctx).unwrap())
         });
     }
+    // Real code rarely repeats a line (#15): every line of this block is new each time, so
+    // neither syntect's work nor the line memo's bookkeeping is skipped. Per code line:
+    // divide by 20.
+    let mut n = 0u64;
+    let rust = wirebook::highlight::find_syntax("rust");
+    let opts = wirebook::highlight::FenceOptions::default();
+    group.bench_function("highlight_20_unique_rust_lines", |b| {
+        b.iter(|| {
+            n += 1;
+            let code: String = (0..20)
+                .map(|i| match i % 4 {
+                    0 => format!("let total_{n}_{i} = items_{i}.iter().map(|x| x * {n}).sum::<u64>();\n"),
+                    1 => format!("if total_{n}_{i} > {i} {{ println!(\"{{}} items\", count_{n}); }}\n"),
+                    2 => format!("// note {n}: the {i}th step keeps \"state_{n}\" as is\n"),
+                    _ => format!("fn handler_{n}_{i}(req: &Request<'_>) -> Result<Response, Error> {{ todo!() }}\n"),
+                })
+                .collect();
+            wirebook::highlight::highlight_block(&code, rust, &opts, &styles)
+        })
+    });
     let site = Site::load(&BuildOptions {
         root: fixture(),
         ..Default::default()

@@ -13,34 +13,80 @@ use syntect::util::LinesWithEndings;
 use super::{syntax_set, FenceOptions, Styles};
 use crate::html::{escape, escape_into};
 
+/// A fast hasher for the per-thread maps below: their keys are ours (scopes, line
+/// hashes), so SipHash's protection against chosen keys buys nothing here.
+type Fast = foldhash::fast::FixedState;
+
 thread_local! {
     // syntect turns a scope into class names through a global, locked scope repository;
     // caching per thread keeps parallel page rendering from queueing on that lock.
-    static CLASSES: RefCell<HashMap<(u64, Scope), Option<String>>> = RefCell::new(HashMap::new());
+    static CLASSES: RefCell<HashMap<(u64, Scope), Option<String>, Fast>> =
+        RefCell::new(HashMap::with_hasher(Fast::default()));
 }
 
 type Ops = Vec<(usize, ScopeStackOp)>;
+/// A remembered line: its text, the state before it, its operations, the state after it.
+type Parsed = (String, ParseState, Ops, ParseState);
 
 /// Parsing a line is a pure function of the parser state before it and the line's text, and
 /// it is where highlighting spends its time. Code repeats lines (`}`, `return result;`,
 /// blank lines) across a site, so each thread remembers recent results.
+///
+/// Remembering costs two parser-state copies and the line's operations per line, which
+/// is wasted where lines do not repeat (real code: identifiers and numbers change from
+/// line to line, #15). Short lines (braces, `else {`, blank) are always kept; longer ones
+/// only while at least one lookup in [`LONG_MIN_HIT_RATE`] hits, measured over windows of
+/// [`WINDOW`] lookups, with one line in [`SAMPLE`] still kept while off so a site whose
+/// lines do repeat turns it back on.
 struct LineCache {
-    map: HashMap<u64, Vec<(String, ParseState, Ops, ParseState)>>,
+    map: HashMap<u64, Vec<Parsed>, Fast>,
     entries: usize,
+    long_lookups: u32,
+    long_hits: u32,
+    keep_long: bool,
+    skipped: u32,
 }
 
 const LINE_CACHE_MAX: usize = 100_000;
+/// Lines up to this many bytes (indentation not counted) are always remembered.
+const SHORT_LINE: usize = 12;
+const WINDOW: u32 = 1024;
+const LONG_MIN_HIT_RATE: u32 = 8;
+const SAMPLE: u32 = 16;
 
 thread_local! {
-    static LINES: RefCell<LineCache> = RefCell::new(LineCache { map: HashMap::new(), entries: 0 });
+    static LINES: RefCell<LineCache> = RefCell::new(LineCache {
+        map: HashMap::with_hasher(Fast::default()),
+        entries: 0,
+        long_lookups: 0,
+        long_hits: 0,
+        keep_long: true,
+        skipped: 0,
+    });
+}
+
+impl LineCache {
+    /// Counts a lookup of a long line; returns whether a miss should be remembered.
+    fn long_lookup(&mut self, hit: bool) -> bool {
+        self.long_lookups += 1;
+        self.long_hits += u32::from(hit);
+        if self.long_lookups == WINDOW {
+            self.keep_long = self.long_hits * LONG_MIN_HIT_RATE >= self.long_lookups;
+            self.long_lookups = 0;
+            self.long_hits = 0;
+        }
+        if self.keep_long {
+            return true;
+        }
+        self.skipped += 1;
+        self.skipped % SAMPLE == 0
+    }
 }
 
 fn parse_line_cached(state: &mut ParseState, syntax: &SyntaxReference, line: &str) -> Option<Ops> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (syntax as *const SyntaxReference as usize).hash(&mut h);
-    line.hash(&mut h);
-    let key = h.finish();
+    let seed = syntax as *const SyntaxReference as usize as u64;
+    let key = xxhash_rust::xxh3::xxh3_64_with_seed(line.as_bytes(), seed);
+    let short = line.trim_start().len() <= SHORT_LINE;
     LINES.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(hit) = cache.map.get(&key).and_then(|v| {
@@ -49,7 +95,13 @@ fn parse_line_cached(state: &mut ParseState, syntax: &SyntaxReference, line: &st
         }) {
             let ops = hit.2.clone();
             *state = hit.3.clone();
+            if !short {
+                cache.long_lookup(true);
+            }
             return Some(ops);
+        }
+        if !short && !cache.long_lookup(false) {
+            return state.parse_line(line, syntax_set()).ok();
         }
         let start = state.clone();
         let ops = state.parse_line(line, syntax_set()).ok()?;

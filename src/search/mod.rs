@@ -17,6 +17,9 @@ pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Maps keyed by terms we made ourselves: a fast hasher is safe.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -37,11 +40,12 @@ pub struct Doc<'a> {
 
 /// Every file of the index: (path under the output root, bytes).
 pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
-    // Terms of each post, in parallel: term → in the title (or tags, categories)?
-    let per_doc: Vec<HashMap<String, bool>> = docs
+    // Terms of each post, in parallel: term → in the title (or tags, categories)? A term is
+    // copied once per post, not once per occurrence.
+    let per_doc: Vec<FastMap<String, bool>> = docs
         .par_iter()
         .map(|d| {
-            let mut terms: HashMap<String, bool> = HashMap::new();
+            let mut terms: FastMap<String, bool> = FastMap::default();
             let mut heading = d.page.title.clone();
             for t in d.page.tags.iter().chain(&d.page.categories) {
                 heading.push(' ');
@@ -51,13 +55,15 @@ pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
                 terms.insert(t.to_string(), true);
             });
             tokens::terms(&d.page.rendered.plain, |t| {
-                terms.entry(t.to_string()).or_insert(false);
+                if !terms.contains_key(t) {
+                    terms.insert(t.to_string(), false);
+                }
             });
             terms
         })
         .collect();
     // term → (last id, postings)
-    let mut postings: HashMap<&str, (u64, Vec<u64>)> = HashMap::new();
+    let mut postings: FastMap<&str, (u64, Vec<u64>)> = FastMap::default();
     for (id, terms) in per_doc.iter().enumerate() {
         let id = id as u64;
         for (term, &in_title) in terms {
@@ -74,23 +80,17 @@ pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
     let (keys, split) = place(postings.iter().map(|(t, (_, p))| (*t, size(t, p))));
     let total: usize = postings.iter().map(|(t, (_, p))| size(t, p)).sum();
     let buckets = total.div_ceil(SHARD_BYTES).clamp(1, MAX_BUCKETS) as u32;
-    let mut shards: Vec<serde_json::Map<String, serde_json::Value>> =
-        vec![serde_json::Map::new(); buckets as usize];
+    let mut shards: Vec<Vec<(&str, Vec<u64>)>> = vec![Vec::new(); buckets as usize];
     let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().map(|(t, (_, p))| (t, p)).collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (term, list) in terms {
         let b = tokens::bucket(keys[term], buckets) as usize;
-        shards[b].insert(term.to_string(), list.into());
+        shards[b].push((term, list));
     }
     let mut files: Vec<(String, Vec<u8>)> = shards
         .into_par_iter()
         .enumerate()
-        .map(|(b, shard)| {
-            (
-                format!("search/index/{b}.json"),
-                serde_json::to_vec(&shard).expect("json"),
-            )
-        })
+        .map(|(b, shard)| (format!("search/index/{b}.json"), shard_json(&shard)))
         .collect();
     files.par_extend(docs.par_iter().enumerate().map(|(id, d)| {
         let text: String = d.page.rendered.plain.chars().take(DOC_TEXT_CHARS).collect();
@@ -116,6 +116,30 @@ pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
         serde_json::to_vec(&meta).expect("json"),
     ));
     files
+}
+
+/// `{"term":[postings],…}` for terms in sorted order: what serde_json writes for that map,
+/// without building a `Value` per posting (the index is rebuilt on every build and edit).
+fn shard_json(terms: &[(&str, Vec<u64>)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = Vec::with_capacity(terms.iter().map(|(t, p)| t.len() + 4 + p.len() * 4).sum());
+    out.push(b'{');
+    for (i, (term, list)) in terms.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, term).expect("json");
+        out.extend_from_slice(b":[");
+        for (j, n) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            let _ = write!(out, "{n}");
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+    out
 }
 
 /// Popular prefixes split (in `split`, prefix → the one-character-longer prefixes it became)
@@ -171,6 +195,16 @@ fn place<'a>(sizes: impl Iterator<Item = (&'a str, usize)>) -> Placement<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shard_json_is_what_serde_json_writes_for_the_map() {
+        let terms = [("a\"b", vec![1, 20]), ("z", vec![]), ("통신", vec![3])];
+        let map: serde_json::Map<String, serde_json::Value> = terms
+            .iter()
+            .map(|(t, p)| (t.to_string(), p.clone().into()))
+            .collect();
+        assert_eq!(shard_json(&terms), serde_json::to_vec(&map).unwrap());
+    }
 
     #[test]
     fn popular_prefixes_split_and_every_term_is_where_shard_key_looks() {

@@ -232,17 +232,15 @@ fn asset_version(assets: &[(String, std::borrow::Cow<'static, [u8]>)], syntax_cs
     content_version(parts)
 }
 
-/// FNV-1a over `parts`, as 8 hex digits: stable across runs, changes when a byte changes (the
-/// `?v=` of assets and of the search index).
+/// xxh3 over `parts`, as 8 hex digits: stable across runs, changes when a byte changes (the
+/// `?v=` of assets and of the search index). Fast, since the search index's version reads
+/// every byte of the index (a byte-at-a-time FNV took ~0.1 s at 10k posts).
 pub(crate) fn content_version<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     for bytes in parts {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x100000001b3);
-        }
+        h.update(bytes);
     }
-    format!("{:08x}", h as u32)
+    format!("{:08x}", h.digest() as u32)
 }
 
 /// The manifest of the last output, in the cache folder (see `output.rs`).
