@@ -282,11 +282,16 @@ pub async fn wait_state(c: &Client, kind: &str, state: &str, timeout: Duration) 
     Ok(())
 }
 
-/// Where screenshots go: `target/widget-screenshots/` (honours `CARGO_TARGET_DIR`).
+/// Where screenshots go: the workspace's `target/widget-screenshots/` (honours
+/// `CARGO_TARGET_DIR`).
 pub fn screenshot_dir() -> PathBuf {
+    // This crate sits one folder below the workspace root.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("test-support is inside the workspace");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| workspace.join("target"));
     target.join("widget-screenshots")
 }
 
