@@ -80,13 +80,13 @@ impl Renderer {
             .collect();
         let dir = crate::paths::SitePaths::new(root).templates();
         // Templates only: `templates/static/` holds the theme's assets (see `theme::assets_for`).
+        // Only `static/` under `templates/` counts: a site kept in, say, `~/static/blog/`
+        // must not lose its templates to a folder name above its root.
         let is_template = |path: &Path| {
             matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("html" | "xml" | "txt")
-            ) && !path
-                .components()
-                .any(|c| c.as_os_str() == crate::paths::STATIC)
+            ) && !matches!(path.strip_prefix(&dir), Ok(rel) if rel.starts_with(crate::paths::STATIC))
         };
         theme::overlay(&mut sources, root, &dir, is_template, |path| {
             std::fs::read_to_string(path).map_err(read_error(path))
@@ -177,4 +177,28 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_under_a_folder_named_static_keeps_its_templates() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join(crate::paths::STATIC).join("blog");
+        let templates = crate::paths::SitePaths::new(&root).templates();
+        std::fs::create_dir_all(templates.join(crate::paths::STATIC)).unwrap();
+        std::fs::write(templates.join("mine.html"), "mine").unwrap();
+        std::fs::write(templates.join(crate::paths::STATIC).join("x.html"), "asset").unwrap();
+        let messages =
+            std::sync::Arc::new(crate::i18n::Messages::new("en", &Default::default()).unwrap());
+        let renderer = Renderer::new(&root, &messages).unwrap();
+        let names: Vec<&str> = renderer.tera.get_template_names().collect();
+        assert!(names.contains(&"mine.html"), "{names:?}");
+        assert!(
+            !names.iter().any(|n| n.starts_with(crate::paths::STATIC)),
+            "{names:?}"
+        );
+    }
 }
