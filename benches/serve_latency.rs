@@ -7,6 +7,7 @@
 //! posts/, e.g. a corpus from ../shared/bench/gen-corpus). Without it, a 200-post site is
 //! generated in a temp dir. `WIREBOOK_BENCH_EDITS` sets N (default 20). The browser part
 //! needs Chromium and chromedriver (skipped, saying so, without them).
+//! `WIREBOOK_BENCH_PAUSE_MS` sets the time between edits (default 1000).
 
 use test_support::browser;
 
@@ -104,7 +105,7 @@ async fn main() {
     );
     let mut samples = Vec::new();
     for i in 0..edits {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(pause()).await;
         let t = Instant::now();
         std::fs::write(&target, format!("{original}\n\nEdit number {i}.\n")).unwrap();
         let event = next_event(&mut stream).await;
@@ -135,16 +136,30 @@ async fn main() {
     std::fs::write(&target, original).unwrap();
 }
 
+/// Time between edits (`WIREBOOK_BENCH_PAUSE_MS`, default 1000): after its reload event a
+/// post edit still renders the feed, sitemap and search index (#15), which a save made
+/// sooner would wait for; a writer saves seconds apart.
+fn pause() -> Duration {
+    let ms = std::env::var("WIREBOOK_BENCH_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    Duration::from_millis(ms)
+}
+
 fn report(what: &str, samples: &mut [Duration]) {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    // The machine may be shared: the load goes next to every figure.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "{what} over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        "{what} over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms (load average {})",
         samples.len(),
         ms(samples[samples.len() / 2]),
         ms(samples[samples.len() * 9 / 10]),
         ms(samples[0]),
-        ms(samples[samples.len() - 1])
+        ms(samples[samples.len() - 1]),
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
 }
 
@@ -183,7 +198,7 @@ async fn screen(url: &str, target: &std::path::Path, original: &str, edits: usiz
     .unwrap();
     let mut to_screen = Vec::new();
     for i in 0..edits {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(pause()).await;
         let want = format!("wbscreen{i}x");
         browser::js(
             &c,
