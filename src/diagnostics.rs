@@ -17,13 +17,14 @@
 //! | theme and templates (`render/`, `theme.rs`) | [`TemplateError`](crate::render::TemplateError) | the page being rendered (`posts/x.md: rendering with layout …`) |
 //! | the output folder (`output.rs`) | [`OutputError`](crate::output::OutputError) | — (it names the folder or flag itself) |
 //! | `serve` starting up: listener, `--base-url`, watcher, examples server (`serve/`) | [`ServeError`](crate::serve::ServeError) | — (a site that fails to build is served with an overlay instead) |
+//! | `publish` and `init-ci`: git, the publish branch, the push, `--branch` / `--cname` / `--git` (`publish/`) | [`PublishError`](crate::publish::PublishError), which carries a [`ConfigError`](crate::config::ConfigError) or the site build's error unchanged | — (it names the git command, path, remote or flag itself) |
 //!
 //! A file that cannot be read is a [`ReadError`] inside the layer's type. A [`Problem`] is
 //! `path:line:col: message`, counted from the top of the file. Problems in
 //! the sources are collected, not stopped at: the pipeline (`site/`, `incremental.rs`)
 //! returns them all as one [`Problems`] error. The pipeline (`site/`, `incremental.rs`,
-//! `serve::run`) and `publish/` join the stages and run processes (git); they return
-//! `anyhow::Error`, which carries a layer's error with `.context(…)` added where useful.
+//! `serve::run`) joins the stages; it returns `anyhow::Error`, which carries a layer's error
+//! with `.context(…)` added where useful.
 //! Nothing below `main.rs` and `cmd/` prints: `main` prints a [`Problems`] one problem a
 //! line and anything else as its chain (`outer: cause: root cause`), once, and chooses the
 //! exit code; warnings are logged through `tracing`; `serve`'s banner and failed rebuilds go

@@ -8,6 +8,7 @@
 
 mod branch;
 mod ci;
+mod error;
 mod git;
 mod remote;
 mod target;
@@ -15,13 +16,13 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
-
 pub use ci::{init_github_ci, InitCiOptions, InitCiReport, Install, WORKFLOW_PATH};
+pub use error::PublishError;
 pub use remote::GitHubRepo;
 pub use tree::Changes;
 
 use branch::Branch;
+use error::{io, Result};
 use git::Git;
 use target::Target;
 use tree::Files;
@@ -192,7 +193,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport> {
         false
     };
     if let Err(e) = branch.update_local(&commit) {
-        report.notes.push(format!("{e:#}"));
+        report.notes.push(e.with_causes());
     }
     report.outcome = if unchanged {
         Outcome::Unchanged {
@@ -218,14 +219,15 @@ fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
         drafts: false,
         quiet: true,
         cache: false,
-    })?;
+    })
+    .map_err(PublishError::Build)?;
     if summary.posts == 0 {
-        bail!("{}", no_posts_message(&opts.root));
+        return Err(no_posts(&opts.root));
     }
     // The marker only tells later builds that they may replace the folder; it is not
     // part of the published site.
     let marker = out.join(crate::output::MARKER);
-    std::fs::remove_file(&marker).with_context(|| format!("cannot remove {}", marker.display()))?;
+    std::fs::remove_file(&marker).map_err(io("cannot remove", &marker))?;
     // GitHub runs Jekyll over a branch unless told not to; Jekyll drops files and folders
     // starting with `_` or `.` and would re-process our HTML.
     write(&out.join(".nojekyll"), "")?;
@@ -233,31 +235,29 @@ fn build(opts: &PublishOptions, target: &Target, out: &Path) -> Result<usize> {
     match &target.cname {
         Some((domain, _)) => write(&cname_file, &format!("{domain}\n"))?,
         // Only reachable with `--cname ""`: a `static/CNAME` must not slip through.
-        None if cname_file.exists() => std::fs::remove_file(&cname_file)
-            .with_context(|| format!("cannot remove {}", cname_file.display()))?,
+        None if cname_file.exists() => {
+            std::fs::remove_file(&cname_file).map_err(io("cannot remove", &cname_file))?
+        }
         None => {}
     }
     Ok(summary.posts)
 }
 
-fn no_posts_message(root: &Path) -> String {
+fn no_posts(root: &Path) -> PublishError {
     let posts = crate::paths::SitePaths::new(root).posts();
     let has_sources = std::fs::read_dir(&posts).is_ok_and(|dir| {
         dir.filter_map(Result::ok)
             .any(|e| e.path().extension().is_some_and(|x| x == "md"))
     });
     if has_sources {
-        format!(
-            "nothing to publish: every post in {} is a draft or dated in the future",
-            posts.display()
-        )
+        PublishError::OnlyDrafts(posts)
     } else {
-        format!("nothing to publish: {} is empty", posts.display())
+        PublishError::NoPosts(posts)
     }
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::write(path, text).map_err(io("cannot write", path))
 }
 
 /// A private folder under the system temp dir, removed when dropped.
@@ -270,8 +270,7 @@ impl TempDir {
             .map_or(0, |d| d.subsec_nanos());
         let dir =
             std::env::temp_dir().join(format!("wirebook-publish-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(io("cannot create", &dir))?;
         Ok(TempDir(dir))
     }
 }

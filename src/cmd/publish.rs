@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{InitCiArgs, PublishArgs};
-use wirebook::publish::{self, InitCiOptions, Install, Outcome, PublishOptions};
+use wirebook::publish::{self, InitCiOptions, Install, Outcome, PublishError, PublishOptions};
 
 pub fn run(args: PublishArgs) -> Result<()> {
     let opts = PublishOptions {
@@ -16,7 +16,7 @@ pub fn run(args: PublishArgs) -> Result<()> {
         dry_run: args.dry_run,
         force: args.force,
     };
-    let r = publish::publish(&opts)?;
+    let r = publish::publish(&opts).map_err(PublishError::into_anyhow)?;
     for note in &r.notes {
         eprintln!("note: {note}");
     }

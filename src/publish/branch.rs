@@ -1,8 +1,7 @@
 //! The publish branch, locally and on the remote: fetch it, pick the commit a publish builds
 //! on, commit, push, and move the local branch after the remote accepted the push.
 
-use anyhow::{anyhow, bail, Context as _, Result};
-
+use super::error::{PublishError, Result};
 use super::git::{self, Git};
 
 /// The publish branch as found before building: where it stands on the remote and here.
@@ -30,7 +29,7 @@ impl<'g> Branch<'g> {
             .query(["check-ref-format", &format!("refs/heads/{name}")])?
             .is_none()
         {
-            bail!("--branch: `{name}` is not a valid branch name");
+            return Err(PublishError::BranchName(name.to_string()));
         }
         let remote_url = remote_url(git, remote)?;
         refuse_checked_out(git, name)?;
@@ -48,7 +47,7 @@ impl<'g> Branch<'g> {
             Err(e) if offline_ok => {
                 let last = branch.git.resolve(&branch.tracking())?;
                 // One line: git's message may span several.
-                let why = format!("{e:#}");
+                let why = e.with_causes();
                 let why: Vec<&str> = why
                     .lines()
                     .map(str::trim)
@@ -92,12 +91,11 @@ impl<'g> Branch<'g> {
         let refname = self.refname();
         let out = self.git.raw(["ls-remote", &self.remote, &refname])?;
         if !out.status.success() {
-            bail!(
-                "cannot reach remote `{}` ({}): {}",
-                self.remote,
-                self.remote_url,
-                git::stderr(&out)
-            );
+            return Err(PublishError::Unreachable {
+                remote: self.remote.clone(),
+                url: self.remote_url.clone(),
+                stderr: git::stderr(&out),
+            });
         }
         let listed = String::from_utf8_lossy(&out.stdout);
         if !listed
@@ -115,7 +113,11 @@ impl<'g> Branch<'g> {
                 &self.remote,
                 &format!("+{refname}:{tracking}"),
             ])
-            .with_context(|| format!("cannot fetch {} from `{}`", self.name, self.remote))?;
+            .map_err(|e| PublishError::Fetch {
+                branch: self.name.clone(),
+                remote: self.remote.clone(),
+                source: Box::new(e),
+            })?;
         self.git.resolve(&tracking)
     }
 
@@ -135,15 +137,12 @@ impl<'g> Branch<'g> {
         if self.git.is_ancestor(r, l)? || force {
             return Ok(Some(l.clone()));
         }
-        let (b, rem) = (&self.name, &self.remote);
-        bail!(
-            "the local branch {b} ({}) and {rem}/{b} ({}) have diverged: each has publishes \
-             the other lacks (the remote branch was rewritten, or commits were made on both). \
-             To keep the remote's history, run `git branch -f {b} {rem}/{b}` and publish again; \
-             to replace the remote's history with the local one, pass --force",
-            self.git.short(l),
-            self.git.short(r)
-        )
+        Err(PublishError::Diverged {
+            branch: self.name.clone(),
+            remote: self.remote.clone(),
+            local: self.git.short(l),
+            remote_tip: self.git.short(r),
+        })
     }
 
     /// The custom domain in `CNAME` at `tip`. GitHub's Pages settings commit the file to the
@@ -216,11 +215,9 @@ impl<'g> Branch<'g> {
                 self.local_tip.as_deref().unwrap_or(""),
             ])
             .map(|_| ())
-            .with_context(|| {
-                format!(
-                    "the remote has the new commit, but the local branch {} was not moved",
-                    self.name
-                )
+            .map_err(|e| PublishError::LocalBranchNotMoved {
+                branch: self.name.clone(),
+                source: Box::new(e),
             })
     }
 }
@@ -239,10 +236,10 @@ fn remote_url(git: &Git, remote: &str) -> Result<String> {
             remotes.lines().collect::<Vec<_>>().join(", ")
         )
     };
-    bail!(
-        "remote `{remote}` not found ({shows}); add one with `git remote add {remote} URL` \
-         or pass --remote NAME"
-    )
+    Err(PublishError::NoSuchRemote {
+        remote: remote.to_string(),
+        shows,
+    })
 }
 
 /// Moving a branch that is checked out would leave that work tree showing every file as
@@ -256,11 +253,10 @@ fn refuse_checked_out(git: &Git, branch: &str) -> Result<()> {
             path = p;
         }
         if line == wanted {
-            bail!(
-                "branch `{branch}` is checked out in {path}; publishing replaces that branch's \
-                 files with the built site. Switch to your source branch first (git switch main), \
-                 or publish to another branch with --branch"
-            );
+            return Err(PublishError::CheckedOut {
+                branch: branch.to_string(),
+                worktree: path.to_string(),
+            });
         }
     }
     Ok(())
@@ -268,19 +264,22 @@ fn refuse_checked_out(git: &Git, branch: &str) -> Result<()> {
 
 /// Turns `git push --porcelain` output into the message the user needs: whether the remote
 /// moved on (run again) or refused the update itself (a hook, branch protection).
-fn push_error(remote: &str, branch: &str, porcelain: &str, stderr: &str) -> anyhow::Error {
+fn push_error(remote: &str, branch: &str, porcelain: &str, stderr: &str) -> PublishError {
+    let (remote, branch, stderr) = (remote.to_string(), branch.to_string(), stderr.to_string());
     if porcelain.contains("[remote rejected]") {
-        anyhow!(
-            "push rejected by {remote}: {stderr}\nthe remote refused the update itself (a hook \
-             or branch protection on {branch}); nothing was changed"
-        )
+        PublishError::PushRefused {
+            remote,
+            branch,
+            stderr,
+        }
     } else if porcelain.contains("[rejected]") {
-        anyhow!(
-            "push rejected by {remote}: {stderr}\nthe remote {branch} has commits this one \
-             doesn't (someone else published?) — run again to build on top, or pass --force"
-        )
+        PublishError::PushBehind {
+            remote,
+            branch,
+            stderr,
+        }
     } else {
-        anyhow!("cannot push to `{remote}`: {stderr}")
+        PublishError::Push { remote, stderr }
     }
 }
 

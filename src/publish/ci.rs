@@ -7,8 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
-
+use super::error::{io, PublishError, Result};
 use super::git::Git;
 
 /// Where the workflow goes, relative to the repository root.
@@ -52,11 +51,7 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
     let root = &opts.root;
     let paths = crate::paths::SitePaths::new(root.as_path());
     if !paths.config_file().is_file() && !paths.posts().is_dir() {
-        bail!(
-            "{} does not look like a wirebook site (no {} and no posts/); pass --root",
-            root.display(),
-            crate::config::CONFIG_FILE
-        );
+        return Err(PublishError::NotASite(root.clone()));
     }
     if let Some(url) = &opts.git {
         check_git_url(url)?;
@@ -80,15 +75,12 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
 
     let path = toplevel.join(WORKFLOW_PATH);
     if path.exists() && !opts.force {
-        bail!(
-            "{} already exists; pass --force to overwrite it",
-            path.display()
-        );
+        return Err(PublishError::WorkflowExists(path));
     }
     let text = workflow(&branch, &site_root, &install);
     let dir = path.parent().expect("the workflow path has a parent");
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
+    std::fs::write(&path, text).map_err(io("cannot write", &path))?;
     Ok(InitCiReport {
         path,
         branch,
@@ -101,17 +93,14 @@ pub fn init_github_ci(opts: &InitCiOptions) -> Result<InitCiReport> {
 fn check_git_url(url: &str) -> Result<()> {
     let url = url.trim();
     if url.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        bail!("--git: expected a git URL such as https://github.com/OWNER/wirebook, got {url:?}");
+        return Err(PublishError::GitUrl(url.to_string()));
     }
     Ok(())
 }
 
 /// The site root relative to the repository root, with `/` separators.
 fn relative(root: &Path, toplevel: &Path) -> Result<String> {
-    let canon = |p: &Path| {
-        p.canonicalize()
-            .with_context(|| format!("cannot resolve {}", p.display()))
-    };
+    let canon = |p: &Path| p.canonicalize().map_err(io("cannot resolve", p));
     let rel = canon(root)?
         .strip_prefix(canon(toplevel)?)
         .map(|r| r.to_string_lossy().replace('\\', "/"))

@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use super::error::{PublishError, Result};
 
 /// One repository, addressed from the site root (which may be a sub-folder of it).
 #[derive(Clone)]
@@ -23,7 +23,7 @@ impl Git {
     /// Finds the repository containing `root`.
     pub fn discover(root: &Path) -> Result<Git> {
         if !root.is_dir() {
-            bail!("site root {} is not a directory", root.display());
+            return Err(PublishError::RootNotADirectory(root.to_path_buf()));
         }
         let git = Git {
             cwd: root.to_path_buf(),
@@ -31,13 +31,10 @@ impl Git {
         };
         let out = git.output(["rev-parse", "--show-toplevel"], None)?;
         if !out.status.success() {
-            bail!(
-                "{} is not inside a git repository ({}); `wirebook publish` commits the built \
-                 site to a branch of the site's repository and pushes it. Run `git init` and \
-                 `git remote add origin URL` first, or deploy with `wirebook init-ci github`",
-                root.display(),
-                stderr(&out)
-            );
+            return Err(PublishError::NotARepository {
+                root: root.to_path_buf(),
+                stderr: stderr(&out),
+            });
         }
         Ok(git)
     }
@@ -80,9 +77,7 @@ impl Git {
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(|e| {
-            anyhow!("cannot run git ({e}); wirebook publish needs git installed and on PATH")
-        })?;
+        let mut child = cmd.spawn().map_err(PublishError::GitMissing)?;
         // Feed stdin from another thread: git answers line by line, and a large input would
         // otherwise fill the stdout pipe while we are still writing (a deadlock).
         let writer = match (input, child.stdin.take()) {
@@ -93,7 +88,10 @@ impl Git {
         };
         let out = child
             .wait_with_output()
-            .with_context(|| format!("waiting for {shown}"))?;
+            .map_err(|source| PublishError::GitWait {
+                command: shown,
+                source,
+            })?;
         if let Some(w) = writer {
             // A broken pipe here means git exited early; its stderr below says why.
             let _ = w.join();
@@ -115,10 +113,7 @@ impl Git {
         I: IntoIterator<Item = S> + Clone,
         S: AsRef<OsStr>,
     {
-        let out = self.output(args.clone(), input)?;
-        if !out.status.success() {
-            bail!("`git {}` failed: {}", show(args), stderr(&out));
-        }
+        let out = self.checked(args, input)?;
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
@@ -128,11 +123,24 @@ impl Git {
         I: IntoIterator<Item = S> + Clone,
         S: AsRef<OsStr>,
     {
-        let out = self.output(args.clone(), None)?;
-        if !out.status.success() {
-            bail!("`git {}` failed: {}", show(args), stderr(&out));
-        }
+        let out = self.checked(args, None)?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Runs git; a non-zero exit is [`PublishError::Git`] with the command and git's stderr.
+    fn checked<I, S>(&self, args: I, input: Option<Vec<u8>>) -> Result<Output>
+    where
+        I: IntoIterator<Item = S> + Clone,
+        S: AsRef<OsStr>,
+    {
+        let out = self.output(args.clone(), input)?;
+        if !out.status.success() {
+            return Err(PublishError::Git {
+                args: show(args),
+                stderr: stderr(&out),
+            });
+        }
+        Ok(out)
     }
 
     /// Runs git; `None` when it exits non-zero (for questions such as "does this ref

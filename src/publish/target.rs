@@ -6,8 +6,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context as _, Result};
-
+use super::error::{io, PublishError, Result};
 use super::remote::{is_domain, is_local_host, GitHubRepo};
 use crate::config::BaseUrl;
 
@@ -53,7 +52,7 @@ impl Target {
             }
             Some(d) => {
                 if !is_domain(d) {
-                    bail!("--cname: expected a bare domain such as blog.example.com, got {d:?}");
+                    return Err(PublishError::CnameFlag(d.to_string()));
                 }
                 if let Some(s) = static_cname.as_deref().filter(|s| *s != d) {
                     notes.push(format!(
@@ -93,14 +92,9 @@ impl Target {
                 .remote_urls
                 .iter()
                 .find_map(|u| GitHubRepo::from_remote_url(u))
-                .ok_or_else(|| {
-                    anyhow!(
-                        "cannot work out the base URL: remote `{}` ({}) is not a github.com \
-                         repository; pass --base-url URL (the address the site will be served \
-                         from) or --cname DOMAIN (a custom domain)",
-                        i.remote,
-                        i.remote_urls.first().map_or("", String::as_str)
-                    )
+                .ok_or_else(|| PublishError::NoBaseUrl {
+                    remote: i.remote.to_string(),
+                    url: i.remote_urls.first().cloned().unwrap_or_default(),
                 })?;
             (
                 repo.pages_url(),
@@ -141,16 +135,14 @@ fn read_cname(path: &Path) -> Result<Option<String>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(io("cannot read", path))?;
     let domain = text.lines().map(str::trim).find(|l| !l.is_empty());
     match domain {
         Some(d) if is_domain(d) => Ok(Some(d.to_string())),
-        _ => bail!(
-            "{}: expected one domain such as blog.example.com, got {:?}",
-            path.display(),
-            text.trim()
-        ),
+        _ => Err(PublishError::CnameFile {
+            path: path.to_path_buf(),
+            text: text.trim().to_string(),
+        }),
     }
 }
 

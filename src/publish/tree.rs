@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
-
+use super::error::{PublishError, Result};
 use super::git::Git;
 
 /// Every file of a built site, sorted by path.
@@ -31,7 +30,10 @@ impl Files {
         let mut entries = Vec::new();
         let mut bytes = 0;
         for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let e = e.with_context(|| format!("cannot read {}", dir.display()))?;
+            let e = e.map_err(|source| PublishError::Walk {
+                path: dir.to_path_buf(),
+                source,
+            })?;
             if !e.file_type().is_file() {
                 continue;
             }
@@ -43,14 +45,12 @@ impl Files {
                 .replace('\\', "/");
             if rel.contains(['\n', '\0']) {
                 // The path lists fed to git are newline- and NUL-separated.
-                bail!(
-                    "cannot publish {}: its name contains a newline",
-                    e.path().display()
-                );
+                return Err(PublishError::NewlineInName(e.path().to_path_buf()));
             }
-            let meta = e
-                .metadata()
-                .with_context(|| format!("cannot read {}", e.path().display()))?;
+            let meta = e.metadata().map_err(|source| PublishError::Walk {
+                path: e.path().to_path_buf(),
+                source,
+            })?;
             bytes += meta.len();
             entries.push(Entry {
                 rel,
@@ -76,11 +76,10 @@ impl Files {
         let ids = git.run_with_input(args, Some(paths.into_bytes()))?;
         let ids: Vec<String> = ids.lines().map(str::to_string).collect();
         if ids.len() != self.entries.len() {
-            bail!(
-                "git hash-object returned {} ids for {} files",
-                ids.len(),
-                self.entries.len()
-            );
+            return Err(PublishError::HashCount {
+                ids: ids.len(),
+                files: self.entries.len(),
+            });
         }
         Ok(ids)
     }
