@@ -87,13 +87,7 @@ impl MarkdownCache {
 
     /// The entry for `key`, when one reads back intact.
     pub fn get(&self, key: u128) -> Option<Rendered> {
-        let bytes = std::fs::read(self.path(key)?).ok()?;
-        let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-        if xxh3_128(body).to_le_bytes() != sum {
-            tracing::debug!("cache entry {key:032x}: checksum mismatch, ignored");
-            return None;
-        }
-        let entry = codec(body.len()).deserialize(body).ok()?;
+        let entry = read_sealed(&self.path(key)?)?;
         self.used.lock().expect("cache lock").insert(key);
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(entry)
@@ -102,11 +96,7 @@ impl MarkdownCache {
     /// Stores a freshly rendered entry. A failure only costs the next build this post.
     pub fn keep(&self, key: u128, rendered: &Rendered) {
         let Some(path) = self.path(key) else { return };
-        let Ok(mut bytes) = codec(usize::MAX).serialize(rendered) else {
-            return;
-        };
-        bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());
-        if let Err(e) = write(&path, &bytes) {
+        if let Err(e) = write_sealed(&path, rendered) {
             tracing::debug!("{}: not cached: {e}", path.display());
             return;
         }
@@ -140,6 +130,29 @@ impl MarkdownCache {
         }
         None
     }
+}
+
+/// Writes `value` as bincode followed by the xxh3-128 checksum of those bytes, through a
+/// temp file renamed into place: what [`read_sealed`] reads back. Cache entries and the
+/// output's manifest are kept this way.
+pub(crate) fn write_sealed(file: &Path, value: &impl serde::Serialize) -> std::io::Result<()> {
+    let mut bytes = codec(usize::MAX)
+        .serialize(value)
+        .map_err(std::io::Error::other)?;
+    bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());
+    write(file, &bytes)
+}
+
+/// The value [`write_sealed`] wrote to `file`, when it reads back exactly: a missing, cut
+/// short or corrupt file (checksum or layout) is `None`, never trusted.
+pub(crate) fn read_sealed<T: serde::de::DeserializeOwned>(file: &Path) -> Option<T> {
+    let bytes = std::fs::read(file).ok()?;
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+    if xxh3_128(body).to_le_bytes() != sum {
+        tracing::debug!("{}: checksum mismatch, ignored", file.display());
+        return None;
+    }
+    codec(body.len()).deserialize(body).ok()
 }
 
 /// bincode with fixed-size integers (as `bincode::serialize`), refusing to allocate more

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -211,12 +210,7 @@ impl Staging {
     pub fn commit(mut self) -> Result<()> {
         if let Some(manifest) = &self.manifest_file {
             // Gone while the output changes: a build killed half-way through starts afresh.
-            match std::fs::remove_file(manifest) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).doing(|| format!("cannot remove {}", manifest.display()))
-                }
-                _ => {}
-            }
+            remove_if_present(manifest)?;
         }
         if self.previous.is_some() {
             self.update()?;
@@ -232,8 +226,7 @@ impl Staging {
     /// and the folders they leave empty.
     fn update(&mut self) -> Result<()> {
         let files = self.files.get_mut().expect("files lock");
-        for (rel, _, staged) in files.iter().filter(|(_, _, staged)| *staged) {
-            let _ = staged;
+        for (rel, _, _) in files.iter().filter(|(_, _, staged)| *staged) {
             let to = self.target.join(rel);
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)
@@ -247,12 +240,7 @@ impl Staging {
         let previous = self.previous.as_ref().expect("update needs a manifest");
         for rel in previous.keys().filter(|rel| !made.contains(rel.as_str())) {
             let gone = self.target.join(rel);
-            match std::fs::remove_file(&gone) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).doing(|| format!("cannot remove {}", gone.display()))
-                }
-                _ => {}
-            }
+            remove_if_present(&gone)?;
             // Empty folders go too, as a fresh build would not make them.
             let mut dir = gone.parent();
             while let Some(d) = dir.filter(|d| *d != self.target) {
@@ -286,16 +274,7 @@ impl Staging {
                 .map(|(rel, state, _)| (rel, state))
                 .collect(),
         };
-        let written = bincode::serialize(&manifest)
-            .map_err(std::io::Error::other)
-            .and_then(|mut bytes| {
-                bytes.extend_from_slice(&xxh3_128(&bytes).to_le_bytes());
-                let tmp = file.with_extension("tmp");
-                std::fs::create_dir_all(file.parent().expect("manifest in a folder"))?;
-                std::fs::write(&tmp, &bytes)?;
-                std::fs::rename(&tmp, file)
-            });
-        if let Err(e) = written {
+        if let Err(e) = crate::cache::write_sealed(file, &manifest) {
             tracing::warn!("{}: output manifest not saved: {e}", file.display());
         }
     }
@@ -333,16 +312,7 @@ fn read_manifest(file: &Path, target: &Path) -> Option<HashMap<String, FileState
     if !target.join(MARKER).is_file() {
         return None;
     }
-    let bytes = std::fs::read(file).ok()?;
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
-    if xxh3_128(body).to_le_bytes() != sum {
-        return None;
-    }
-    let manifest: Manifest = bincode::DefaultOptions::new()
-        .with_fixint_encoding()
-        .with_limit(body.len() as u64)
-        .deserialize(body)
-        .ok()?;
+    let manifest: Manifest = crate::cache::read_sealed(file)?;
     if manifest.format != MANIFEST_FORMAT || manifest.target != resolve(target) {
         return None;
     }
@@ -356,6 +326,16 @@ fn read_manifest(file: &Path, target: &Path) -> Option<HashMap<String, FileState
             })
             .collect(),
     )
+}
+
+/// Removes `file`; one that is already gone is fine.
+fn remove_if_present(file: &Path) -> Result<()> {
+    match std::fs::remove_file(file) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).doing(|| format!("cannot remove {}", file.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn mtime_nanos(meta: &std::fs::Metadata) -> u128 {
