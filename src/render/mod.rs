@@ -78,15 +78,15 @@ impl Renderer {
         let mut sources: Vec<(String, String)> = theme::templates()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
-        let dir = crate::paths::SitePaths::new(root).templates();
+        let paths = crate::paths::SitePaths::new(root);
+        let (dir, assets) = (paths.templates(), paths.theme_static());
         // Templates only: `templates/static/` holds the theme's assets (see `theme::assets_for`).
-        // Only `static/` under `templates/` counts: a site kept in, say, `~/static/blog/`
-        // must not lose its templates to a folder name above its root.
+        // A folder named `static` above the root (a site kept in `~/static/blog/`) is not it.
         let is_template = |path: &Path| {
             matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("html" | "xml" | "txt")
-            ) && !matches!(path.strip_prefix(&dir), Ok(rel) if rel.starts_with(crate::paths::STATIC))
+            ) && !path.starts_with(&assets)
         };
         theme::overlay(&mut sources, root, &dir, is_template, |path| {
             std::fs::read_to_string(path).map_err(read_error(path))
