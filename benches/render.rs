@@ -67,7 +67,7 @@ fn per_page(c: &mut Criterion) {
     .unwrap();
     group.bench_function("tera_post_page", |b| {
         b.iter(|| {
-            site.render_jobs(&[Job::Post(0)], &|_, bytes| {
+            site.render_jobs(&[Job::Post(0)], &|_: &str, bytes: &[u8]| {
                 std::hint::black_box(bytes);
                 Ok(())
             })

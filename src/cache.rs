@@ -93,6 +93,18 @@ impl MarkdownCache {
         Some(entry)
     }
 
+    /// Counts the entry for `key` as used without reading it: its post came from the posts
+    /// index (`site/posts_index.rs`), and the entry is read only when a page needs its HTML.
+    pub fn known(&self, key: u128) {
+        self.used.lock().expect("cache lock").insert(key);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The salt of every key: this wirebook, the cache's format and the configuration.
+    pub fn salt(&self) -> u128 {
+        self.salt
+    }
+
     /// Stores a freshly rendered entry. A failure only costs the next build this post.
     pub fn keep(&self, key: u128, rendered: &Rendered) {
         let Some(path) = self.path(key) else { return };

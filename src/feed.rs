@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::config::{BaseUrl, SiteConfig};
 use crate::content::library::Library;
+use crate::content::page::Page;
 use crate::i18n::Messages;
 use crate::render::views::Summary;
 use crate::slug::encode_path;
@@ -20,12 +21,15 @@ pub struct Feed<'a> {
     pub feed_url: String,
 }
 
-/// One post in the feed.
+/// One post in the feed. Its `content`, the post's whole HTML, is added by the renderer
+/// (`site/jobs.rs`) only when the feed is rendered: a build that keeps the feed it wrote
+/// last time reads no post's HTML for it.
 #[derive(Serialize)]
 pub struct FeedEntry<'a> {
     pub summary: Summary<'a>,
-    pub content: &'a str,
     pub updated: String,
+    #[serde(skip)]
+    pub page: &'a Page,
 }
 
 impl<'a> Feed<'a> {
@@ -43,8 +47,8 @@ impl<'a> Feed<'a> {
                 .take(config.feed_limit)
                 .map(|p| FeedEntry {
                     summary: Summary::new(p, base, config, messages),
-                    content: &p.rendered.html,
                     updated: updated(p),
+                    page: p,
                 })
                 .collect(),
             updated: library

@@ -90,6 +90,65 @@ struct FileState {
     /// Modification time in nanoseconds since the epoch: a file changed by hand since is
     /// written again.
     mtime: u128,
+    /// The hash of everything the file was rendered from (see [`Sink::reuse`]); 0 when the
+    /// writer gave none.
+    input: u128,
+}
+
+/// Where a build's files go: the staging area of `build`, memory for `serve`, nowhere for
+/// `check` (any `Fn(&str, &[u8]) -> Result<()>` is a sink that reuses nothing).
+pub trait Sink: Sync {
+    /// Whether the output already holds every one of `files` as rendered from inputs hashing
+    /// to `input` (and untouched since): then the caller neither renders nor writes them
+    /// (#15); they are kept as they are.
+    fn reuse(&self, _files: &[&str], _input: u128) -> bool {
+        false
+    }
+
+    /// Whether the sink records input keys, for [`Sink::reuse`] now or in the next build:
+    /// when not, they are not worth computing.
+    fn keeps_inputs(&self) -> bool {
+        false
+    }
+
+    /// Writes one file (relative path with `/` separators), rendered from inputs hashing to
+    /// `input` (0: not known).
+    fn put(&self, rel: &str, bytes: &[u8], input: u128) -> anyhow::Result<()>;
+}
+
+impl<F: Fn(&str, &[u8]) -> anyhow::Result<()> + Sync> Sink for F {
+    fn put(&self, rel: &str, bytes: &[u8], _input: u128) -> anyhow::Result<()> {
+        self(rel, bytes)
+    }
+}
+
+impl Sink for Staging {
+    fn reuse(&self, files: &[&str], input: u128) -> bool {
+        let Some(previous) = self.previous.as_ref().filter(|_| input != 0) else {
+            return false;
+        };
+        let old: Option<Vec<FileState>> = files
+            .iter()
+            .map(|rel| previous.get(*rel).filter(|old| old.input == input).copied())
+            .collect();
+        let Some(old) = old else { return false };
+        let mut kept = self.files.lock().expect("files lock");
+        kept.extend(
+            files
+                .iter()
+                .zip(old)
+                .map(|(rel, state)| (rel.to_string(), state, false)),
+        );
+        true
+    }
+
+    fn keeps_inputs(&self) -> bool {
+        self.manifest_file.is_some()
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8], input: u128) -> anyhow::Result<()> {
+        Ok(self.write_keyed(rel, bytes, input)?)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -99,7 +158,7 @@ struct Manifest {
     files: Vec<(String, FileState)>,
 }
 
-const MANIFEST_FORMAT: u32 = 1;
+const MANIFEST_FORMAT: u32 = 2;
 
 impl Staging {
     /// Creates an empty staging directory next to `target` (same filesystem, so the final
@@ -156,6 +215,11 @@ impl Staging {
 
     /// Writes one file (relative path with `/` separators), creating its folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write_keyed(rel, bytes, 0)
+    }
+
+    /// [`Staging::write`], recording the hash of the file's inputs (see [`Sink::reuse`]).
+    fn write_keyed(&self, rel: &str, bytes: &[u8], input: u128) -> Result<()> {
         // Paths are contained where they are decided (`contain_url_path`); this is the last
         // line of defence, so no file ever lands outside the output.
         if !Path::new(rel)
@@ -168,6 +232,7 @@ impl Staging {
             hash: 0,
             len: bytes.len() as u64,
             mtime: 0,
+            input,
         };
         if self.manifest_file.is_some() {
             state.hash = xxh3_128(bytes);
@@ -177,10 +242,11 @@ impl Staging {
                 .and_then(|p| p.get(rel))
                 .filter(|old| (old.hash, old.len) == (state.hash, state.len));
             if let Some(old) = unchanged {
-                self.files
-                    .lock()
-                    .expect("files lock")
-                    .push((rel.to_string(), *old, false));
+                self.files.lock().expect("files lock").push((
+                    rel.to_string(),
+                    FileState { input, ..*old },
+                    false,
+                ));
                 return Ok(());
             }
         }

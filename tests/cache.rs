@@ -10,8 +10,11 @@ use std::process::Command;
 
 use common::TestSite;
 
+/// Every file of an output, by relative path.
+type Tree = BTreeMap<String, Vec<u8>>;
+
 /// Every file under `dir`, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+fn tree(dir: &Path) -> Tree {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -30,11 +33,28 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Builds into `TEMP/NAME` and returns how many posts came from the cache (the debug log's
 /// count; `None` when the cache was not used) and the output.
-fn build(
+fn build(site: &TestSite, name: &str, extra: &[&str]) -> (Option<usize>, Tree) {
+    let (hits, _, tree) = build_counting(site, name, extra);
+    (hits, tree)
+}
+
+/// The numbers in the debug log line holding `what`: `N of M <what>`.
+fn logged(log: &str, what: &str) -> Option<(usize, usize)> {
+    let line = log
+        .lines()
+        .find_map(|l| l.split(what).next().filter(|_| l.contains(what)))?;
+    let mut words = line.split_whitespace().rev();
+    let total = words.next()?.parse().ok()?;
+    Some((words.nth(1)?.parse().ok()?, total))
+}
+
+/// [`build`], with how many pages were kept from the last build without being rendered, of
+/// how many.
+fn build_counting(
     site: &TestSite,
     name: &str,
     extra: &[&str],
-) -> (Option<usize>, BTreeMap<String, Vec<u8>>) {
+) -> (Option<usize>, Option<(usize, usize)>, Tree) {
     let out_dir = site.root().parent().unwrap().join(name);
     let out = Command::new(env!("CARGO_BIN_EXE_wirebook"))
         .env("WIREBOOK_LOG", "wirebook=debug")
@@ -47,15 +67,22 @@ fn build(
         .unwrap();
     let log = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "build failed:\n{log}");
-    let hits = log
-        .lines()
-        .find_map(|l| {
-            l.split(" posts from the cache")
-                .next()
-                .filter(|_| l.contains("posts from the cache"))
-        })
-        .and_then(|l| l.split_whitespace().rev().nth(2)?.parse().ok());
-    (hits, tree(&out_dir))
+    let hits = logged(&log, " posts from the cache").map(|(hits, _)| hits);
+    let kept = logged(&log, " pages kept from the last build");
+    (hits, kept, tree(&out_dir))
+}
+
+/// Dates every file under `posts/` an hour back: the posts index keeps only files older
+/// than a second (a second edit within the clock's granularity could look unchanged).
+fn age_posts(site: &TestSite) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in std::fs::read_dir(site.root().join("posts")).unwrap() {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(e.unwrap().path())
+            .unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
 }
 
 const CODE_POST: &str = "---\ntitle: Code\n---\n\n## One\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n## Two\n\n```nosuchlang\nx\n```\n\n## Three\n\n```demo ajax\n```\n";
@@ -111,16 +138,40 @@ fn a_warm_build_is_byte_identical_to_a_cold_one() {
     assert_eq!(hits, None, "--no-cache does not read the cache");
     assert_eq!(edited, fresh);
 
-    // A corrupt or cut-short cache is ignored, not trusted.
+    // A corrupt or cut-short cache is ignored, not trusted: with the posts index out of the
+    // way, nothing comes from the damaged entries …
+    let index = site.root().join(".wirebook-cache/posts.bin");
+    std::fs::remove_file(&index).unwrap();
     damage(&|bytes| bytes.truncate(bytes.len() / 2));
     let (hits, after_cut) = build(&site, "cut", &[]);
     assert_eq!((hits, &after_cut), (Some(0), &fresh));
+    std::fs::remove_file(&index).unwrap();
     damage(&|bytes| {
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0x55;
     });
     let (hits, after_flip) = build(&site, "flipped", &[]);
     assert_eq!((hits, &after_flip), (Some(0), &fresh));
+
+    // … and posts taken from the index whose entries are damaged are rendered again from
+    // their files when a page needs their HTML (new output folders: every page is).
+    age_posts(&site);
+    build(&site, "indexed", &[]);
+    let (hits, indexed) = build(&site, "indexed2", &[]);
+    assert_eq!((hits, &indexed), (Some(3), &fresh), "from the index");
+    damage(&|bytes| bytes.truncate(bytes.len() / 2));
+    let (_, after_cut) = build(&site, "cut2", &[]);
+    assert!(after_cut == fresh, "damaged entries behind the index");
+    // A damaged index is ignored too.
+    let mut bytes = std::fs::read(&index).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&index, &bytes).unwrap();
+    let (_, after_flip) = build(&site, "flipped2", &[]);
+    assert!(after_flip == fresh, "damaged index");
+    std::fs::write(&index, &bytes[..mid]).unwrap();
+    let (_, after_cut) = build(&site, "cut3", &[]);
+    assert!(after_cut == fresh, "cut-short index");
 
     // A config change invalidates every entry.
     let config = std::fs::read_to_string(site.root().join("wirebook.toml")).unwrap();
@@ -183,4 +234,93 @@ fn no_cache_writes_no_cache() {
     let site = TestSite::fixture("chap10");
     build(&site, "out", &["--no-cache"]);
     assert!(!site.root().join(".wirebook-cache").exists());
+}
+
+/// With the cache, a page whose inputs (its post, its neighbours' list entries, the lists it
+/// shows, the templates, the configuration) are unchanged is neither rendered nor written;
+/// after every kind of change the output stays what a `--no-cache` build makes.
+#[test]
+fn pages_with_unchanged_inputs_are_kept_and_the_output_stays_exact() {
+    let site = TestSite::fixture("chap10");
+    site.write("posts/2025-06-20-extra.md", CODE_POST);
+    let body = format!(
+        "---\ntitle: Middle\ntags: [rust]\n---\n\n{}\n\nIn between.\n",
+        "A first paragraph long enough to be the whole summary. ".repeat(8)
+    );
+    site.write("posts/2025-06-05-middle.md", &body);
+    age_posts(&site);
+    build(&site, "public", &[]);
+    let (_, kept, _) = build_counting(&site, "public", &[]);
+    let (all, total) = kept.expect("the log counts kept pages");
+    assert!(
+        all == total && all > 10,
+        "every page kept: {all} of {total}"
+    );
+
+    let mut round = 0;
+    // Builds in place and compares with a fresh `--no-cache` build; returns the pages kept
+    // and how many there are.
+    let mut rebuilt = |what: &str| -> (usize, usize) {
+        round += 1;
+        let (_, kept, updated) = build_counting(&site, "public", &[]);
+        let (_, _, fresh) = build_counting(&site, &format!("fresh{round}"), &["--no-cache"]);
+        assert_eq!(
+            updated.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (path, bytes) in &fresh {
+            assert!(updated[path] == *bytes, "{what}: {path} differs");
+        }
+        kept.unwrap()
+    };
+
+    // The same bytes saved again: nothing to render.
+    site.write("posts/2025-06-05-middle.md", &body);
+    assert_eq!(rebuilt("touched, unchanged"), (all, all));
+    // A body edit past the summary: that post, and the feed that carries its content.
+    let body = body.replace("In between.", "In between, edited.");
+    site.write("posts/2025-06-05-middle.md", &body);
+    let (kept, _) = rebuilt("body edit");
+    assert_eq!(kept + 2, all, "the post and the feed");
+    // What lists show: the title, the date (the order), the tags.
+    site.write(
+        "posts/2025-06-05-middle.md",
+        body.replace("Middle", "Renamed"),
+    );
+    assert!(rebuilt("title edit").0 < kept);
+    site.write(
+        "posts/2025-06-05-middle.md",
+        body.replace("title: Middle", "title: Middle\ndate: 2025-07-01"),
+    );
+    rebuilt("date edit");
+    site.write(
+        "posts/2025-06-05-middle.md",
+        body.replace("[rust]", "[go, 성능]"),
+    );
+    rebuilt("tags edit");
+    site.write(
+        "posts/2025-06-25-new.md",
+        "---\ntitle: New\n---\n\nNew post.\n",
+    );
+    rebuilt("new post");
+    std::fs::remove_file(site.root().join("posts/2025-06-25-new.md")).unwrap();
+    rebuilt("removed post");
+    // Templates and configuration: every page.
+    site.write(
+        "templates/post.html",
+        "{% extends \"base.html\" %}{% block content %}<p>mine</p>{{ page.content | safe }}{% endblock %}",
+    );
+    assert_eq!(rebuilt("template edit").0, 0);
+    let config = std::fs::read_to_string(site.root().join("wirebook.toml")).unwrap();
+    site.write(
+        "wirebook.toml",
+        config.replace("Wire notes", "Wire notes 2"),
+    );
+    assert_eq!(rebuilt("config edit").0, 0);
+    // A page damaged by hand in the output is written again.
+    let out = site.root().parent().unwrap().join("public");
+    std::fs::write(out.join("2025/06/10/chap10/index.html"), "damaged").unwrap();
+    let (kept, total) = rebuilt("hand-damaged output");
+    assert_eq!(kept + 1, total, "the damaged page alone");
 }

@@ -64,7 +64,18 @@ pub struct LoadResult {
 }
 
 impl Library {
+    /// Loads every post (see [`discover`]) with [`Page::load`].
     pub fn load(root: &Path, config: &SiteConfig, include_drafts: bool) -> LoadResult {
+        Self::load_with(root, include_drafts, |rel| Page::load(root, rel, config))
+    }
+
+    /// [`Library::load`] with `load` reading each post (relative path): the build cache's
+    /// posts index skips unchanged files.
+    pub fn load_with(
+        root: &Path,
+        include_drafts: bool,
+        load: impl Fn(&Path) -> Result<Loaded, Vec<Problem>> + Sync,
+    ) -> LoadResult {
         let (mut files, mut warnings) = discover(root, include_drafts);
         files.retain(|rel| match skipped_by_jekyll(rel) {
             Some(w) => {
@@ -73,10 +84,8 @@ impl Library {
             }
             None => true,
         });
-        let results: Vec<Result<Loaded, Vec<Problem>>> = files
-            .par_iter()
-            .map(|rel| Page::load(root, rel, config))
-            .collect();
+        let results: Vec<Result<Loaded, Vec<Problem>>> =
+            files.par_iter().map(|rel| load(rel)).collect();
         let mut pages = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for r in results {

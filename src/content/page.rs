@@ -14,7 +14,8 @@ use crate::encoding;
 use crate::jekyll::time::Zone;
 use crate::slug::slugify;
 
-#[derive(Debug, Clone)]
+/// A page is kept in the build cache's posts index (`site/posts_index.rs`) without its body.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// Path of the source file, relative to the site root (used in every message).
     pub source: PathBuf,
@@ -45,11 +46,34 @@ pub struct Page {
     /// File line of the front-matter key that decided `path` (`permalink`, else `slug`; 1
     /// when the site's pattern and the file name did), for messages about the URL.
     pub path_line: usize,
+    #[serde(with = "json_text")]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip)]
     pub body: String,
     /// File line where the Markdown body starts (for messages about the body).
     pub body_line: usize,
     pub rendered: Rendered,
+    /// The build cache's key of `rendered` (`cache.rs`), when the cache is on and the page
+    /// went through it: it stands for the HTML in the input keys of the pages showing it.
+    pub markdown_key: Option<u128>,
+    /// `rendered` holds only the light parts (no HTML, no plain text): the rest is the
+    /// build cache's entry `markdown_key`, read when a page that shows it is rendered.
+    pub html_pending: bool,
+}
+
+/// `extra` as JSON text: the cache's bincode cannot read a self-describing value.
+mod json_text {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    pub fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&serde_json::to_string(map).map_err(serde::ser::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        serde_json::from_str(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 pub struct Loaded {
@@ -196,6 +220,8 @@ impl Page {
             body,
             body_line,
             rendered: Rendered::default(),
+            markdown_key: None,
+            html_pending: false,
         })
     }
 

@@ -64,6 +64,9 @@ fn theme_layout(name: &str) -> Option<&'static str> {
 
 pub struct Renderer {
     pub tera: Tera,
+    /// A hash of every template's name and source: part of each output file's input key
+    /// (`site/jobs.rs`), so a template edit renders every page again.
+    pub sources_key: u128,
 }
 
 impl Renderer {
@@ -92,7 +95,16 @@ impl Renderer {
             std::fs::read_to_string(path).map_err(read_error(path))
         })?;
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))?;
-        Ok(Renderer { tera })
+        let mut key = xxhash_rust::xxh3::Xxh3Default::new();
+        for (name, source) in &sources {
+            for part in [name.as_bytes(), b"\0", source.as_bytes(), b"\0"] {
+                key.update(part);
+            }
+        }
+        Ok(Renderer {
+            tera,
+            sources_key: key.digest128(),
+        })
     }
 
     /// Template names a post may use as its `layout`.

@@ -171,7 +171,7 @@ pub fn render_to_memory(opts: &BuildOptions, examples_here: bool) -> Result<(Sit
         site.config.examples.backend = crate::config::Backend::Server;
     }
     let files = std::sync::Mutex::new(Files::new());
-    site.render_all(&|rel, bytes| {
+    site.render_all(&|rel: &str, bytes: &[u8]| {
         files
             .lock()
             .expect("files lock")
@@ -424,7 +424,7 @@ fn render_deferred(state: &SiteState, jobs: &[Job]) -> Result<()> {
 /// Renders `jobs` into (URL path, bytes) pairs.
 fn render_into_vec(site: &Site, jobs: &[Job]) -> Result<Vec<(String, Arc<[u8]>)>> {
     let written = std::sync::Mutex::new(Vec::new());
-    site.render_jobs(jobs, &|rel, bytes| {
+    site.render_jobs(jobs, &|rel: &str, bytes: &[u8]| {
         written
             .lock()
             .expect("written lock")

@@ -5,9 +5,13 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::Site;
+use crate::content::page::Page;
 use crate::feed::Feed;
+use crate::output::Sink;
 use crate::render::views::{
     pager_path, PageView, Paginator, SiteView, Summary, TaxonomyView, TermView,
 };
@@ -58,44 +62,65 @@ impl Site {
             .expect("site view serialises")
     }
 
-    /// Renders the given files in parallel into `sink`.
-    pub fn render_jobs(
-        &self,
-        jobs: &[Job],
-        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
-    ) -> Result<()> {
+    /// What every output file's input key starts from: this wirebook, the templates, the
+    /// site's values and the whole configuration (theme text, highlighting, …).
+    fn input_salt(&self, site: &Value) -> u128 {
+        let mut key = InputKey::default();
+        key.bytes(env!("CARGO_PKG_VERSION").as_bytes());
+        key.u128(self.renderer.sources_key);
+        key.json(site);
+        key.bytes(format!("{:?}", self.config).as_bytes());
+        key.finish()
+    }
+
+    /// Renders the given files in parallel into `sink`. A sink that keeps files from an
+    /// earlier build gets each file's input key first, and a file it still holds is not
+    /// rendered at all (#15).
+    pub fn render_jobs(&self, jobs: &[Job], sink: &dyn Sink) -> Result<()> {
         let site = self.site_value();
-        jobs.par_iter()
-            .map(|job| self.render_job(job, &site, sink))
-            .collect::<Result<Vec<()>>>()?;
+        let salt = sink.keeps_inputs().then(|| self.input_salt(&site));
+        let kept: usize = jobs
+            .par_iter()
+            .map(|job| self.render_job(job, &site, salt, sink))
+            .try_reduce(|| 0, |a, b| Ok(a + b))?;
+        if salt.is_some() {
+            // The search index's files are counted apart (`search.rs`).
+            let pages = jobs.iter().filter(|j| **j != Job::SearchIndex).count();
+            tracing::debug!("{kept} of {pages} pages kept from the last build");
+        }
         Ok(())
     }
 
+    /// Renders one job into `sink`; returns 1 when the sink kept it from the last build.
     fn render_job(
         &self,
         job: &Job,
-        site: &serde_json::Value,
-        sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
-    ) -> Result<()> {
+        site: &Value,
+        salt: Option<u128>,
+        sink: &dyn Sink,
+    ) -> Result<usize> {
         if let Job::SearchIndex = job {
-            return self.write_search_index(sink);
+            return self.write_search_index(sink).map(|()| 0);
         }
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", site);
+        let mut vars = Map::new();
         // The language of this page's theme text and `<html lang>`: a post's own, else the site's.
         let lang = match job {
             Job::Post(i) => self.library.pages[*i].language(&self.config),
             _ => &self.config.language,
         };
-        ctx.insert("lang", lang);
+        set(&mut vars, "lang", &lang)?;
+        // The posts whose full HTML the page shows: not in `vars` until the page is known to
+        // need rendering; their content keys stand for it in the input key.
+        let mut contents: Vec<&Page> = Vec::new();
         let (template, path) = match job {
             Job::Post(i) => {
                 let page = &self.library.pages[*i];
                 let (older, newer) = self.library.neighbours(*i);
-                ctx.insert(
-                    "page",
-                    &PageView::new(page, &self.base, &self.config, &self.messages, older, newer),
-                );
+                let mut view =
+                    PageView::new(page, &self.base, &self.config, &self.messages, older, newer);
+                view.content = "";
+                set(&mut vars, "page", &view)?;
+                contents.push(page);
                 (format!("{}.html", page.layout), page.path.clone())
             }
             Job::Index(n) => {
@@ -111,8 +136,8 @@ impl Site {
                     prev_url: (*n > 1).then(|| self.local(&pager_path("/", n - 1))),
                     next_url: (*n < total).then(|| self.local(&pager_path("/", n + 1))),
                 };
-                ctx.insert("paginator", &paginator);
-                ctx.insert("page_url", &self.local(&pager_path("/", *n)));
+                set(&mut vars, "paginator", &paginator)?;
+                set(&mut vars, "page_url", &self.local(&pager_path("/", *n)))?;
                 ("index.html".into(), pager_path("/", *n))
             }
             Job::TaxonomyList(n) => {
@@ -122,9 +147,9 @@ impl Site {
                     .iter()
                     .map(|t| TermView::new(tax, t, &self.base))
                     .collect();
-                ctx.insert("taxonomy", &TaxonomyView::new(tax, &self.base));
-                ctx.insert("terms", &terms);
-                ctx.insert("page_url", &self.local(&tax.path()));
+                set(&mut vars, "taxonomy", &TaxonomyView::new(tax, &self.base))?;
+                set(&mut vars, "terms", &terms)?;
+                set(&mut vars, "page_url", &self.local(&tax.path()))?;
                 ("taxonomy_list.html".into(), tax.path())
             }
             Job::Term(n, t) => {
@@ -141,10 +166,10 @@ impl Site {
                         )
                     })
                     .collect();
-                ctx.insert("taxonomy", &TaxonomyView::new(tax, &self.base));
-                ctx.insert("term", &TermView::new(tax, term, &self.base));
-                ctx.insert("pages", &pages);
-                ctx.insert("page_url", &self.local(&tax.term_path(term)));
+                set(&mut vars, "taxonomy", &TaxonomyView::new(tax, &self.base))?;
+                set(&mut vars, "term", &TermView::new(tax, term, &self.base))?;
+                set(&mut vars, "pages", &pages)?;
+                set(&mut vars, "page_url", &self.local(&tax.term_path(term)))?;
                 ("taxonomy.html".into(), tax.term_path(term))
             }
             Job::NotFound => ("404.html".into(), "/404.html".into()),
@@ -152,14 +177,19 @@ impl Site {
             Job::SearchIndex => unreachable!("written above"),
             Job::Feed => {
                 let feed = Feed::new(&self.library, &self.base, &self.config, &self.messages);
-                ctx.extend(tera::Context::from_serialize(&feed)?);
+                contents.extend(feed.entries.iter().map(|e| e.page));
+                let Value::Object(values) = serde_json::to_value(&feed)? else {
+                    unreachable!("the feed is a struct")
+                };
+                vars.extend(values);
                 ("atom.xml".into(), "/atom.xml".into())
             }
             Job::Sitemap => {
                 let index_paths: Vec<String> = (1..=self.index_pages())
                     .map(|n| pager_path("/", n))
                     .collect();
-                ctx.insert(
+                set(
+                    &mut vars,
                     "entries",
                     &sitemap::sitemap_entries(
                         &self.library,
@@ -167,11 +197,52 @@ impl Site {
                         &index_paths,
                         &self.base,
                     ),
-                );
+                )?;
                 ("sitemap.xml".into(), "/sitemap.xml".into())
             }
         };
-        ctx.insert("canonical", &encode_path(&self.base.absolute(&path)));
+        set(
+            &mut vars,
+            "canonical",
+            &encode_path(&self.base.absolute(&path)),
+        )?;
+        let file = crate::content::page::output_file_for(&path);
+        let mut files = vec![file.as_str()];
+        if *job == Job::Feed {
+            // jekyll-feed's path, so subscribers of a moved Jekyll blog keep their feed.
+            files.push("feed.xml");
+        }
+        let input = salt.map_or(0, |salt| {
+            let mut key = InputKey::default();
+            key.u128(salt);
+            key.bytes(template.as_bytes());
+            key.json(&vars);
+            for page in &contents {
+                key.u128(self.content_key(page));
+            }
+            key.finish()
+        });
+        if sink.reuse(&files, input) {
+            return Ok(1);
+        }
+        // The page is rendered: its posts' HTML goes in where the template reads it.
+        let html_of = |page: &Page| self.html(page).map(|h| Value::String(h.into_owned()));
+        match job {
+            Job::Post(_) => vars["page"]["content"] = html_of(contents[0])?,
+            Job::Feed => {
+                for (entry, page) in vars["entries"]
+                    .as_array_mut()
+                    .expect("feed entries")
+                    .iter_mut()
+                    .zip(&contents)
+                {
+                    entry["content"] = html_of(page)?;
+                }
+            }
+            _ => {}
+        }
+        vars.insert("site".into(), site.clone());
+        let ctx = tera::Context::from_value(Value::Object(vars))?;
         let html = self
             .renderer
             .render(&template, &ctx)
@@ -182,22 +253,24 @@ impl Site {
                 ),
                 _ => format!("rendering {path} with template `{template}`"),
             })?;
-        if *job == Job::Feed {
-            // jekyll-feed's path, so subscribers of a moved Jekyll blog keep their feed.
-            sink("feed.xml", html.as_bytes())?;
+        for file in files {
+            sink.put(file, html.as_bytes(), input)?;
         }
-        sink(
-            &crate::content::page::output_file_for(&path),
-            html.as_bytes(),
-        )
+        Ok(0)
     }
 
     /// The search index over every post, into `sink`.
-    fn write_search_index(&self, sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync)) -> Result<()> {
+    fn write_search_index(&self, sink: &dyn Sink) -> Result<()> {
         let t = Instant::now();
-        let docs: Vec<crate::search::Doc<'_>> = self
+        // The index reads every post's words: those taken from the posts index are read
+        // from their cache entries.
+        let pages: Vec<std::borrow::Cow<'_, Page>> = self
             .library
             .pages
+            .par_iter()
+            .map(|page| self.full_page(page))
+            .collect::<Result<_>>()?;
+        let docs: Vec<crate::search::Doc<'_>> = pages
             .iter()
             .map(|page| crate::search::Doc {
                 page,
@@ -208,12 +281,55 @@ impl Site {
         tracing::debug!("search index: {} files in {:?}", files.len(), t.elapsed());
         files
             .par_iter()
-            .map(|(name, bytes)| sink(name, bytes))
+            .map(|(name, bytes)| sink.put(name, bytes, 0))
             .collect::<Result<Vec<()>>>()?;
         Ok(())
     }
 
     fn local(&self, path: &str) -> String {
         encode_path(&self.base.local(path))
+    }
+}
+
+/// `vars[name] = value`, as a template reads it.
+fn set<T: Serialize + ?Sized>(vars: &mut Map<String, Value>, name: &str, value: &T) -> Result<()> {
+    vars.insert(name.to_string(), serde_json::to_value(value)?);
+    Ok(())
+}
+
+/// The input key of an output file: xxh3-128 over everything its rendering reads.
+#[derive(Default)]
+struct InputKey(xxhash_rust::xxh3::Xxh3Default);
+
+impl InputKey {
+    fn bytes(&mut self, bytes: &[u8]) {
+        // Length first, so that two parts never read as one.
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    fn u128(&mut self, value: u128) {
+        self.0.update(&value.to_le_bytes());
+    }
+
+    fn json(&mut self, value: &impl Serialize) {
+        serde_json::to_writer(&mut *self, value).expect("template values serialise");
+        self.0.update(b"\0");
+    }
+
+    fn finish(&self) -> u128 {
+        // 0 means "no key" to the sink.
+        self.0.digest128().max(1)
+    }
+}
+
+impl std::io::Write for InputKey {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

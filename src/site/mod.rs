@@ -9,10 +9,12 @@
 mod generated;
 mod jobs;
 mod posts;
+mod posts_index;
 
 pub use jobs::Job;
 use posts::cached_markdown;
 pub use posts::render_markdown;
+use posts_index::PostsIndex;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,11 +26,12 @@ use rayon::prelude::*;
 use crate::cache::MarkdownCache;
 use crate::config::{BaseUrl, ConfigError, SiteConfig};
 use crate::content::library::{Library, LoadResult};
+use crate::content::page::Page;
 use crate::diagnostics::{Problem, Problems};
 use crate::highlight;
 use crate::i18n::Messages;
 use crate::jekyll::liquid;
-use crate::output::{self, Staging};
+use crate::output::{self, Sink, Staging};
 use crate::paths::SitePaths;
 use crate::render::Renderer;
 use crate::slug::encode_path;
@@ -105,22 +108,29 @@ impl Site {
             .map_err(|e| ConfigError::Highlight(Box::new(e)).in_file(&path))?;
 
         tracing::debug!("highlight themes in {:?}", t.elapsed());
-        let t = Instant::now();
-        let LoadResult {
-            mut library,
-            mut warnings,
-            mut problems,
-        } = Library::load(root, &config, opts.drafts);
-        tracing::debug!("loaded {} posts in {:?}", library.pages.len(), t.elapsed());
-        let links = liquid::Links::new(library.pages.iter());
-
-        let t = Instant::now();
         let cache = if opts.cache {
             // Everything besides a post's text that its Markdown stage reads.
             MarkdownCache::open(root, &format!("{config:?}\0{}", base.path))
         } else {
             MarkdownCache::off()
         };
+        // The posts index: front matter and light Markdown parts of unchanged files.
+        let index = cache.is_on().then(|| PostsIndex::open(root, cache.salt()));
+        let t = Instant::now();
+        let LoadResult {
+            mut library,
+            mut warnings,
+            mut problems,
+        } = match &index {
+            Some(index) => {
+                Library::load_with(root, opts.drafts, |rel| index.load(root, rel, &config))
+            }
+            None => Library::load(root, &config, opts.drafts),
+        };
+        tracing::debug!("loaded {} posts in {:?}", library.pages.len(), t.elapsed());
+        let links = liquid::Links::new(library.pages.iter());
+
+        let t = Instant::now();
         let rendered: Vec<Result<(), Vec<Problem>>> = library
             .pages
             .par_iter_mut()
@@ -145,6 +155,15 @@ impl Site {
                 .iter()
                 .flat_map(|p| p.rendered.warnings.iter().cloned()),
         );
+        // What the index keeps: each page as loaded (its layout not yet resolved), light.
+        let indexed: Vec<Page> = match &index {
+            Some(_) if problems.is_empty() => library
+                .pages
+                .par_iter_mut()
+                .map(posts_index::light)
+                .collect(),
+            _ => Vec::new(),
+        };
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
         let t = Instant::now();
@@ -163,6 +182,11 @@ impl Site {
         let mut languages: Vec<&str> = vec![&config.language];
         languages.extend(library.pages.iter().filter_map(|p| p.lang.as_deref()));
         warnings.extend(messages.missing(&languages));
+        if let Some(index) = index {
+            let t = Instant::now();
+            index.save(indexed.into_iter());
+            tracing::debug!("posts index saved in {:?}", t.elapsed());
+        }
         let taxonomies = taxonomy::collect(&library);
         let assets = theme::assets_for(root, &messages)?;
         let asset_version = asset_version(&assets, &styles.css);
@@ -190,20 +214,21 @@ impl Site {
     }
 
     /// Every file the site consists of, rendered in parallel and handed to `sink`.
-    pub fn render_all(&self, sink: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync)) -> Result<usize> {
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<usize> {
         let jobs = self.jobs();
         self.render_jobs(&jobs, sink)?;
         for (name, bytes) in &self.assets {
-            sink(&format!("assets/{name}"), bytes)?;
+            sink.put(&format!("assets/{name}"), bytes, 0)?;
         }
-        sink("assets/syntax.css", self.styles.css.as_bytes())?;
-        sink("robots.txt", sitemap::robots_txt(&self.base).as_bytes())?;
+        sink.put("assets/syntax.css", self.styles.css.as_bytes(), 0)?;
+        sink.put("robots.txt", sitemap::robots_txt(&self.base).as_bytes(), 0)?;
         let redirects = redirects::collect(&self.library.pages);
         for (from, page) in &redirects {
             let to = encode_path(&self.base.absolute(&page.path));
-            sink(
+            sink.put(
                 &crate::content::page::output_file_for(from),
                 redirects::redirect_html(&to).as_bytes(),
+                0,
             )?;
         }
         Ok(jobs.len() + 1 + redirects.len())
@@ -267,9 +292,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary> {
             tracing::info!("removed {}, left by a build that was killed", dir.display());
         }
     }
-    let cache = site.cache.take();
     let t = Instant::now();
-    let pages = site.render_all(&|rel, bytes| Ok(staging.write(rel, bytes)?))?;
+    let pages = site.render_all(&staging)?;
+    let cache = site.cache.take();
     tracing::debug!(
         "rendered {pages} pages in {:?}, {} files written",
         t.elapsed(),
@@ -306,7 +331,7 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Problem>> {
     let site = Site::load(opts)?;
     let problems = site.broken_links();
     // Render templates too (into nowhere): a template error is a problem `build` would hit.
-    site.render_all(&|_, _| Ok(()))?;
+    site.render_all(&|_: &str, _: &[u8]| Ok(()))?;
     if !problems.is_empty() {
         return Err(Problems(problems).into());
     }
