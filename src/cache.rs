@@ -100,6 +100,11 @@ impl MarkdownCache {
         self.hits.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether this build read or wrote the entry for `key`, so it is on disk.
+    pub fn holds(&self, key: u128) -> bool {
+        self.used.lock().expect("cache lock").contains(&key)
+    }
+
     /// The salt of every key: this wirebook, the cache's format and the configuration.
     pub fn salt(&self) -> u128 {
         self.salt

@@ -248,8 +248,14 @@ fn pages_with_unchanged_inputs_are_kept_and_the_output_stays_exact() {
         "A first paragraph long enough to be the whole summary. ".repeat(8)
     );
     site.write("posts/2025-06-05-middle.md", &body);
+    // A short feed: the other posts' HTML is dropped after the Markdown stage and read back
+    // from the cache when their pages are rendered.
+    let config = std::fs::read_to_string(site.root().join("wirebook.toml")).unwrap();
+    site.write("wirebook.toml", format!("{config}feed_limit = 1\n"));
     age_posts(&site);
-    build(&site, "public", &[]);
+    let (_, _, cold) = build_counting(&site, "public", &[]);
+    let (_, _, fresh) = build_counting(&site, "fresh0", &["--no-cache"]);
+    assert!(cold == fresh, "a cold build with the cache");
     let (_, kept, _) = build_counting(&site, "public", &[]);
     let (all, total) = kept.expect("the log counts kept pages");
     assert!(
@@ -278,11 +284,21 @@ fn pages_with_unchanged_inputs_are_kept_and_the_output_stays_exact() {
     // The same bytes saved again: nothing to render.
     site.write("posts/2025-06-05-middle.md", &body);
     assert_eq!(rebuilt("touched, unchanged"), (all, all));
-    // A body edit past the summary: that post, and the feed that carries its content.
+    // A body edit past the summary: that post alone (the feed carries only the newest).
     let body = body.replace("In between.", "In between, edited.");
     site.write("posts/2025-06-05-middle.md", &body);
     let (kept, _) = rebuilt("body edit");
-    assert_eq!(kept + 2, all, "the post and the feed");
+    assert_eq!(kept + 1, all, "the post alone");
+    // The newest post's code edited: that post and the feed.
+    site.write(
+        "posts/2025-06-20-extra.md",
+        CODE_POST.replace("hi", "edited"),
+    );
+    assert_eq!(
+        rebuilt("newest post's body").0 + 2,
+        all,
+        "the post and the feed"
+    );
     // What lists show: the title, the date (the order), the tags.
     site.write(
         "posts/2025-06-05-middle.md",

@@ -164,6 +164,17 @@ impl Site {
                 .collect(),
             _ => Vec::new(),
         };
+        if let Some(cache) = &cache {
+            // Each post's HTML and plain text are in its cache entry now: held for every
+            // post until the pages are written, they were most of a cold build's memory.
+            // A page reads its entry back when rendered; the feed's posts keep theirs.
+            library
+                .pages
+                .par_iter_mut()
+                .skip(config.feed_limit)
+                .filter(|p| p.markdown_key.is_some_and(|key| cache.holds(key)))
+                .for_each(posts_index::make_light);
+        }
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
         let t = Instant::now();

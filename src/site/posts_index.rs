@@ -149,6 +149,14 @@ impl PostsIndex {
     }
 }
 
+/// Drops the page's HTML and plain text, which its cache entry holds: see
+/// `Page::html_pending`.
+pub fn make_light(page: &mut Page) {
+    page.rendered.html = String::new();
+    page.rendered.plain = String::new();
+    page.html_pending = true;
+}
+
 /// A copy of `page` for the index: no body, and only the light parts of its Markdown (the
 /// HTML and plain text stay in the cache entry).
 pub fn light(page: &mut Page) -> Page {
