@@ -28,7 +28,7 @@ const ENTRIES: &str = "markdown";
 /// The single-file cache of wirebook 0.1's first cache format, removed when found.
 const LEGACY_FILE: &str = "markdown.bin";
 /// Bumped when an entry's layout changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The cache for one build: where entries live, and which ones this build used.
 pub struct MarkdownCache {

@@ -258,7 +258,9 @@ pub fn render(body: &str, ctx: &Context<'_>) -> Result<Rendered, Vec<Problem>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    (out.summary, out.plain) = text.finish();
+    let plain;
+    (out.summary, plain) = text.finish();
+    out.search = crate::search::post_text(plain);
     out.excerpt = excerpt.map(|e| e.finish().1).filter(|e| !e.is_empty());
     out.html.reserve(body.len() * 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());

@@ -56,7 +56,7 @@ pub struct Page {
     /// The build cache's key of `rendered` (`cache.rs`), when the cache is on and the page
     /// went through it: it stands for the HTML in the input keys of the pages showing it.
     pub markdown_key: Option<u128>,
-    /// `rendered` holds only the light parts (no HTML, no plain text): the rest is the
+    /// `rendered` holds only the light parts (no HTML, no search text): the rest is the
     /// build cache's entry `markdown_key`, read when a page that shows it is rendered.
     pub html_pending: bool,
 }

@@ -16,8 +16,9 @@ pub struct Rendered {
     /// The text before the excerpt separator (Jekyll's `<!--more-->`), when the body has one.
     /// This is the hook for `excerpt_separator`; it wins over the automatic summary.
     pub excerpt: Option<String>,
-    /// All the page's words as plain text, for the search index.
-    pub plain: String,
+    /// What the search index keeps of the body (see `search/`), made once here so that a
+    /// build or a `serve` edit re-tokenises only the posts that changed (#15).
+    pub search: SearchText,
     pub word_count: usize,
     /// Words and CJK characters, for the reading time (see `reading.rs`).
     pub counts: crate::reading::Counts,
@@ -38,4 +39,25 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
+}
+
+/// A post body's part of the search index: its terms and the text shown with a result. The
+/// body's plain text itself is not kept: these are all the index reads of it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SearchText {
+    /// The body's distinct search terms (`search::tokens`), sorted, separated by spaces
+    /// (which no term holds): one allocation per post instead of one per term.
+    pub terms: String,
+    /// The start of the body's plain text, for the result's passage and the browser's check.
+    pub text: String,
+    /// xxh3-128 of `text`: stands for it in the document's input key when the text itself
+    /// is left in the cache entry (a post from the posts index).
+    pub text_hash: u128,
+}
+
+impl SearchText {
+    /// The terms, in sorted order.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.terms.split(' ').filter(|t| !t.is_empty())
+    }
 }

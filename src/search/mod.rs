@@ -12,23 +12,30 @@
 //!
 //! A query reads `meta.json`, one shard per query term and the documents it shows, so what it
 //! fetches does not grow with the site (numbers in BENCHMARKS.md).
+//!
+//! A post's body is tokenised once, at the Markdown stage ([`post_text`], kept in the build
+//! cache with the rest of `Rendered`), so building the index merges term lists: an edit
+//! re-tokenises only the edited post (#15). Every file has an input key: `build` keeps an
+//! unchanged file in the output unmade, and `serve` keeps an [`Emitted`] between rebuilds so
+//! that only files whose inputs changed are made and handed on.
 
+mod postings;
 pub mod tokens;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::page::Page;
+use crate::content::rendered::SearchText;
+use crate::output::Sink;
+use crate::render::views::Summary;
 
 /// Maps keyed by terms we made ourselves: a fast hasher is safe.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
-use rayon::prelude::*;
-use serde_json::json;
-
-use crate::content::page::Page;
-use crate::render::views::Summary;
-
-/// About how large a shard should be, in bytes: a query reads a few of them.
-const SHARD_BYTES: usize = 12 * 1024;
-const MAX_BUCKETS: usize = 4096;
 /// Text kept per document for passages and the check, in characters.
 const DOC_TEXT_CHARS: usize = 20_000;
 
@@ -38,158 +45,195 @@ pub struct Doc<'a> {
     pub summary: Summary<'a>,
 }
 
-/// Every file of the index: (path under the output root, bytes).
-pub fn build(docs: &[Doc<'_>]) -> Vec<(String, Vec<u8>)> {
-    // Terms of each post, in parallel: term → in the title (or tags, categories)? A term is
-    // copied once per post, not once per occurrence.
-    let per_doc: Vec<FastMap<String, bool>> = docs
+/// A post body's part of the index, from its plain text: its distinct terms, sorted, and
+/// the text its document shows (the first [`DOC_TEXT_CHARS`] characters).
+pub fn post_text(mut plain: String) -> SearchText {
+    let mut seen: FastMap<String, ()> = FastMap::default();
+    tokens::terms(&plain, |t| {
+        if !seen.contains_key(t) {
+            seen.insert(t.to_string(), ());
+        }
+    });
+    let mut terms: Vec<String> = seen.into_keys().collect();
+    terms.sort_unstable();
+    if let Some((cut, _)) = plain.char_indices().nth(DOC_TEXT_CHARS) {
+        plain.truncate(cut);
+    }
+    plain.shrink_to_fit();
+    SearchText {
+        terms: terms.join(" "),
+        text_hash: xxhash_rust::xxh3::xxh3_128(plain.as_bytes()),
+        text: plain,
+    }
+}
+
+/// What `serve` remembers of the index it last handed on: each file's input key, so the
+/// next build of the index hands on only the files whose inputs changed.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    docs: Vec<u128>,
+    shards: Vec<u128>,
+    meta: u128,
+    /// Files the last build no longer made (fewer posts or shards), for the caller to drop.
+    gone: Vec<String>,
+}
+
+impl Emitted {
+    /// The files the last build of the index no longer made.
+    pub fn take_gone(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.gone)
+    }
+}
+
+/// A post's document text, for a document written again (`text(page)`: a post taken from
+/// the posts index has it in its cache entry only).
+pub type Text<'a> = &'a (dyn Fn(&Page) -> Result<String> + Sync);
+
+/// Builds every file of the index into `sink`. Each file has an input key (a shard: its
+/// terms and postings; a document: its URL, title, date and text); a file whose key is the
+/// one `emitted` (`serve`) or the sink's output (`build`) holds is neither made nor handed
+/// on. Documents are written as they are made, never all held at once.
+pub fn build(
+    docs: &[Doc<'_>],
+    text: Text<'_>,
+    emitted: Option<&mut Emitted>,
+    sink: &dyn Sink,
+) -> Result<()> {
+    let t = std::time::Instant::now();
+    // Title, tags and categories: a few words per post, tokenised here (they come from the
+    // front matter, which the Markdown stage's term lists do not see).
+    let headings: Vec<Vec<String>> = docs
         .par_iter()
         .map(|d| {
-            let mut terms: FastMap<String, bool> = FastMap::default();
             let mut heading = d.page.title.clone();
             for t in d.page.tags.iter().chain(&d.page.categories) {
                 heading.push(' ');
                 heading.push_str(t);
             }
-            tokens::terms(&heading, |t| {
-                terms.insert(t.to_string(), true);
-            });
-            tokens::terms(&d.page.rendered.plain, |t| {
-                if !terms.contains_key(t) {
-                    terms.insert(t.to_string(), false);
-                }
-            });
+            let mut terms = Vec::new();
+            tokens::terms(&heading, |t| terms.push(t.to_string()));
+            terms.sort_unstable();
+            terms.dedup();
             terms
         })
         .collect();
-    // term → (last id, postings)
-    let mut postings: FastMap<&str, (u64, Vec<u64>)> = FastMap::default();
-    for (id, terms) in per_doc.iter().enumerate() {
-        let id = id as u64;
-        for (term, &in_title) in terms {
-            let (last, list) = postings.entry(term).or_insert((u64::MAX, Vec::new()));
-            // The first gap counts from −1, so id 0 is written as 1 (×2).
-            let gap = id.wrapping_sub(*last);
-            *last = id;
-            list.push(gap * 2 + u64::from(in_title));
-        }
-    }
-    // Popular prefixes are split (one character longer, as often as it takes) so that no key
-    // holds much more than a shard; then keys are hashed into buckets of about SHARD_BYTES.
-    let size = |t: &str, p: &[u64]| t.len() + 4 + p.len() * 3;
-    let (keys, split) = place(postings.iter().map(|(t, (_, p))| (*t, size(t, p))));
-    let total: usize = postings.iter().map(|(t, (_, p))| size(t, p)).sum();
-    let buckets = total.div_ceil(SHARD_BYTES).clamp(1, MAX_BUCKETS) as u32;
-    let mut shards: Vec<Vec<(&str, Vec<u64>)>> = vec![Vec::new(); buckets as usize];
-    let mut terms: Vec<(&str, Vec<u64>)> = postings.into_iter().map(|(t, (_, p))| (t, p)).collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (term, list) in terms {
-        let b = tokens::bucket(keys[term], buckets) as usize;
-        shards[b].push((term, list));
-    }
-    let mut files: Vec<(String, Vec<u8>)> = shards
-        .into_par_iter()
-        .enumerate()
-        .map(|(b, shard)| (format!("search/index/{b}.json"), shard_json(&shard)))
+    let posts: Vec<postings::PostTerms<'_>> = docs
+        .iter()
+        .zip(&headings)
+        .map(|(d, heading)| postings::PostTerms {
+            heading,
+            body: &d.page.rendered.search.terms,
+        })
         .collect();
-    files.par_extend(docs.par_iter().enumerate().map(|(id, d)| {
-        let text: String = d.page.rendered.plain.chars().take(DOC_TEXT_CHARS).collect();
-        let doc = json!({
-            "u": d.summary.url,
-            "t": d.page.title,
-            "d": d.summary.date_display,
-            "x": text,
-        });
-        (
-            format!("search/doc/{id}.json"),
-            serde_json::to_vec(&doc).expect("json"),
-        )
-    }));
-    let version = crate::site::content_version(
-        files
-            .iter()
-            .flat_map(|(name, bytes)| [name.as_bytes(), &bytes[..]]),
+    let merged = postings::merge(&posts);
+    let terms = merged.len();
+    let t_merge = t.elapsed();
+    let shards = postings::shards(merged);
+    let t_shards = t.elapsed();
+
+    let old = emitted.as_deref();
+    let kept = |old: Option<&u128>, file: &str, key: u128| {
+        old == Some(&key) || (old.is_none() && sink.reuse(&[file], key))
+    };
+    let shard_keys: Vec<u128> = shards
+        .terms
+        .par_iter()
+        .enumerate()
+        .map(|(b, terms)| {
+            let key = postings::shard_key(terms);
+            let file = shard_file(b);
+            if !kept(old.and_then(|e| e.shards.get(b)), &file, key) {
+                sink.put(&file, &postings::shard_json(terms), key)?;
+            }
+            Ok(key)
+        })
+        .collect::<Result<_>>()?;
+    let doc_keys: Vec<u128> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, d)| {
+            let mut doc = DocJson {
+                d: &d.summary.date_display,
+                t: &d.page.title,
+                u: &d.summary.url,
+                x: "",
+            };
+            let key = doc.key(d.page.rendered.search.text_hash);
+            let file = doc_file(id);
+            if !kept(old.and_then(|e| e.docs.get(id)), &file, key) {
+                let x = text(d.page)?;
+                doc.x = &x;
+                sink.put(&file, &serde_json::to_vec(&doc).expect("json"), key)?;
+            }
+            Ok(key)
+        })
+        .collect::<Result<_>>()?;
+
+    // The version readers' caches are keyed by: every file's input key, in order.
+    let mut listing = Vec::with_capacity((shard_keys.len() + doc_keys.len()) * 16);
+    for key in shard_keys.iter().chain(&doc_keys) {
+        listing.extend_from_slice(&key.to_le_bytes());
+    }
+    let version = crate::site::content_version([&listing[..]]);
+    let meta = serde_json::json!({
+        "v": version,
+        "buckets": shards.buckets,
+        "docs": docs.len(),
+        "split": shards.split,
+    });
+    let meta = serde_json::to_vec(&meta).expect("json");
+    let meta_key = xxhash_rust::xxh3::xxh3_128(&meta).max(1);
+    if !kept(old.map(|e| &e.meta), META, meta_key) {
+        sink.put(META, &meta, meta_key)?;
+    }
+    tracing::debug!(
+        "search index: {terms} terms merged in {t_merge:?}, {} shards by {t_shards:?}, {} documents by {:?}",
+        shard_keys.len(),
+        docs.len(),
+        t.elapsed()
     );
-    let meta = json!({"v": version, "buckets": buckets, "docs": docs.len(), "split": split});
-    files.push((
-        "search/meta.json".into(),
-        serde_json::to_vec(&meta).expect("json"),
-    ));
-    files
+    if let Some(e) = emitted {
+        e.gone
+            .extend((shard_keys.len()..e.shards.len()).map(shard_file));
+        e.gone.extend((doc_keys.len()..e.docs.len()).map(doc_file));
+        e.shards = shard_keys;
+        e.docs = doc_keys;
+        e.meta = meta_key;
+    }
+    Ok(())
 }
 
-/// `{"term":[postings],…}` for terms in sorted order: what serde_json writes for that map,
-/// without building a `Value` per posting (the index is rebuilt on every build and edit).
-fn shard_json(terms: &[(&str, Vec<u64>)]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut out = Vec::with_capacity(terms.iter().map(|(t, p)| t.len() + 4 + p.len() * 4).sum());
-    out.push(b'{');
-    for (i, (term, list)) in terms.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, term).expect("json");
-        out.extend_from_slice(b":[");
-        for (j, n) in list.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            let _ = write!(out, "{n}");
-        }
-        out.push(b']');
-    }
-    out.push(b'}');
-    out
+const META: &str = "search/meta.json";
+
+fn shard_file(bucket: usize) -> String {
+    format!("search/index/{bucket}.json")
 }
 
-/// Popular prefixes split (in `split`, prefix → the one-character-longer prefixes it became)
-/// until no key holds much more than a shard; each term's key, as `tokens::shard_key` finds it.
-type Placement<'a> = (
-    HashMap<&'a str, &'a str>,
-    BTreeMap<String, BTreeSet<String>>,
-);
+fn doc_file(id: usize) -> String {
+    format!("search/doc/{id}.json")
+}
 
-fn place<'a>(sizes: impl Iterator<Item = (&'a str, usize)>) -> Placement<'a> {
-    let mut groups: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
-    for (term, size) in sizes {
-        let key = tokens::shard_key(term, &|_| false);
-        groups.entry(key).or_default().push((term, size));
+/// `doc/ID.json`, fields in the order serde_json writes a map's keys (sorted).
+#[derive(Serialize)]
+struct DocJson<'a> {
+    d: &'a str,
+    t: &'a str,
+    u: &'a str,
+    x: &'a str,
+}
+
+impl DocJson<'_> {
+    /// The document's input key: its URL, title and date, and `text_hash` for its text.
+    fn key(&self, text_hash: u128) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        for part in [self.d, self.t, self.u] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.update(&text_hash.to_le_bytes());
+        // 0 means "no key" to the sink.
+        h.digest128().max(1)
     }
-    let mut split: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut keys: HashMap<&str, &str> = HashMap::new();
-    let mut todo: Vec<(&str, Vec<(&str, usize)>)> = groups.into_iter().collect();
-    while let Some((key, terms)) = todo.pop() {
-        let total: usize = terms.iter().map(|(_, n)| n).sum();
-        let n = key.chars().count();
-        if total <= SHARD_BYTES || terms.iter().all(|(t, _)| t.len() == key.len()) {
-            keys.extend(terms.iter().map(|(t, _)| (*t, key)));
-            continue;
-        }
-        let mut children: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
-        let mut own = Vec::new();
-        for (t, size) in terms {
-            if t.len() == key.len() {
-                own.push(t);
-            } else {
-                children
-                    .entry(tokens::prefix(t, n + 1))
-                    .or_default()
-                    .push((t, size));
-            }
-        }
-        keys.extend(own.iter().map(|t| (*t, key)));
-        // One big term (or one family, "abbreviat…") gains nothing from a longer key.
-        if children.len() == 1 && own.is_empty() {
-            keys.extend(children.values().flatten().map(|(t, _)| (*t, key)));
-            continue;
-        }
-        split.insert(
-            key.to_string(),
-            children.keys().map(|c| c.to_string()).collect(),
-        );
-        todo.extend(children);
-    }
-    (keys, split)
 }
 
 #[cfg(test)]
@@ -197,39 +241,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shard_json_is_what_serde_json_writes_for_the_map() {
-        let terms = [("a\"b", vec![1, 20]), ("z", vec![]), ("통신", vec![3])];
-        let map: serde_json::Map<String, serde_json::Value> = terms
-            .iter()
-            .map(|(t, p)| (t.to_string(), p.clone().into()))
-            .collect();
-        assert_eq!(shard_json(&terms), serde_json::to_vec(&map).unwrap());
-    }
-
-    #[test]
-    fn popular_prefixes_split_and_every_term_is_where_shard_key_looks() {
-        let terms = [
-            "re", "read", "ready", "request", "result", "resolver", "rust", "통신", "통계", "통합",
-            "통과", "웹소",
-        ];
-        let big = SHARD_BYTES / 3;
-        let (keys, split) = place(terms.iter().map(|t| (*t, big)));
-        assert_eq!(
-            split["re"],
-            BTreeSet::from(["rea".to_string(), "req".into(), "res".into()])
-        );
-        assert!(split.contains_key("통") && !split.contains_key("웹"));
-        for t in terms {
-            let found = tokens::shard_key(t, &|k| split.contains_key(k));
-            assert_eq!(found, keys[t], "{t}");
-        }
-        assert_eq!(keys["re"], "re");
-        assert_eq!(keys["resolver"], "res");
-        assert_eq!(keys["통신"], "통신");
-        assert_eq!(keys["rust"], "ru");
-        // A lone big term is not split letter by letter.
-        let (keys, split) = place([("abbreviation", SHARD_BYTES * 2)].into_iter());
-        assert!(split.is_empty(), "{split:?}");
-        assert_eq!(keys["abbreviation"], "ab");
+    fn post_text_keeps_distinct_sorted_terms_and_the_start_of_the_text() {
+        let s = post_text("Rust rust 웹소켓은 HTTP rust".into());
+        assert_eq!(s.terms, "http rust 소켓 웹소 켓은");
+        assert_eq!(s.text, "Rust rust 웹소켓은 HTTP rust");
+        let long = "가".repeat(DOC_TEXT_CHARS + 5);
+        assert_eq!(post_text(long).text.chars().count(), DOC_TEXT_CHARS);
+        assert_eq!(post_text(String::new()).terms().count(), 0);
     }
 }

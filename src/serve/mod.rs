@@ -170,6 +170,8 @@ pub fn render_to_memory(opts: &BuildOptions, examples_here: bool) -> Result<(Sit
     {
         site.config.examples.backend = crate::config::Backend::Server;
     }
+    // Rebuilt in place from now on: the search index hands on only what changed.
+    site.search_emitted = Some(Default::default());
     let files = std::sync::Mutex::new(Files::new());
     site.render_all(&|rel: &str, bytes: &[u8]| {
         files
@@ -417,7 +419,9 @@ fn render_deferred(state: &SiteState, jobs: &[Job]) -> Result<()> {
     };
     let written = render_into_vec(site, jobs)?;
     let mut files = state.files.write().expect("files lock");
-    Arc::make_mut(&mut files).extend(written);
+    let files = Arc::make_mut(&mut files);
+    files.extend(written);
+    drop_gone_search_files(site, files);
     Ok(())
 }
 
@@ -516,8 +520,18 @@ fn rebuild(
         }
     }
     files.extend(written);
+    drop_gone_search_files(site, files);
     state.build.advance();
     Ok((how, deferred))
+}
+
+/// Removes the search index's files that its last build no longer made (fewer posts).
+fn drop_gone_search_files(site: &Site, files: &mut Files) {
+    if let Some(emitted) = &site.search_emitted {
+        for rel in emitted.lock().expect("search lock").take_gone() {
+            files.remove(&format!("/{rel}"));
+        }
+    }
 }
 
 fn open_browser(url: &str) {

@@ -259,30 +259,30 @@ impl Site {
         Ok(0)
     }
 
-    /// The search index over every post, into `sink`.
+    /// The search index over every post, into `sink`. Each post's terms are in its light
+    /// parts; its text is read (from the cache entry, for a post from the posts index) only
+    /// for a document that is written again.
     fn write_search_index(&self, sink: &dyn Sink) -> Result<()> {
         let t = Instant::now();
-        // The index reads every post's words: those taken from the posts index are read
-        // from their cache entries.
-        let pages: Vec<std::borrow::Cow<'_, Page>> = self
+        let docs: Vec<crate::search::Doc<'_>> = self
             .library
             .pages
-            .par_iter()
-            .map(|page| self.full_page(page))
-            .collect::<Result<_>>()?;
-        let docs: Vec<crate::search::Doc<'_>> = pages
             .iter()
             .map(|page| crate::search::Doc {
                 page,
                 summary: Summary::new(page, &self.base, &self.config, &self.messages),
             })
             .collect();
-        let files = crate::search::build(&docs);
-        tracing::debug!("search index: {} files in {:?}", files.len(), t.elapsed());
-        files
-            .par_iter()
-            .map(|(name, bytes)| sink.put(name, bytes, 0))
-            .collect::<Result<Vec<()>>>()?;
+        let text = |page: &Page| -> Result<String> {
+            Ok(self.full_rendered(page)?.into_owned().search.text)
+        };
+        // serve keeps what it handed on last, so only changed files go to `sink`.
+        let mut emitted = self
+            .search_emitted
+            .as_ref()
+            .map(|m| m.lock().expect("search lock"));
+        crate::search::build(&docs, &text, emitted.as_deref_mut(), sink)?;
+        tracing::debug!("search index in {:?}", t.elapsed());
         Ok(())
     }
 

@@ -88,6 +88,9 @@ pub struct Site {
     pub assets: Vec<(String, std::borrow::Cow<'static, [u8]>)>,
     /// The build cache; `build` prunes what it did not use once it succeeds.
     cache: Option<MarkdownCache>,
+    /// What the search index last handed on, when the site is rebuilt in place (`serve`):
+    /// then a rebuild of the index hands on only the files that changed.
+    pub search_emitted: Option<std::sync::Mutex<crate::search::Emitted>>,
 }
 
 impl Site {
@@ -216,6 +219,7 @@ impl Site {
             include_drafts: opts.drafts,
             assets,
             cache,
+            search_emitted: None,
         };
         let clashes = site.generated_clashes(&site.library.pages);
         if !clashes.is_empty() {

@@ -57,19 +57,6 @@ impl super::Site {
         })
     }
 
-    /// The page with its whole Markdown result (see [`Site::full_rendered`]).
-    pub(super) fn full_page<'a>(&self, page: &'a Page) -> anyhow::Result<Cow<'a, Page>> {
-        if !page.html_pending {
-            return Ok(Cow::Borrowed(page));
-        }
-        let rendered = self.full_rendered(page)?.into_owned();
-        Ok(Cow::Owned(Page {
-            rendered,
-            html_pending: false,
-            ..page.clone()
-        }))
-    }
-
     /// A post's whole Markdown result. A page taken from the posts index holds only its
     /// light parts; the rest is read from the cache entry, or, when that entry is gone or
     /// does not read back, rendered again from the post's file (never trusted half-read).

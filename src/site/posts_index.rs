@@ -1,7 +1,7 @@
 //! The posts index of the build cache (`.wirebook-cache/posts.bin`, #15): every post as the
 //! last build loaded it — front matter resolved, URL, load warnings — with the light parts
-//! of its Markdown (summary, counts, links, warnings; not the HTML nor the plain text), keyed
-//! by the file's size and modification time. A warm build neither reads nor parses a post
+//! of its Markdown (summary, counts, links, warnings, search terms; not the HTML nor the
+//! search document's text), keyed by the file's size and modification time. A warm build neither reads nor parses a post
 //! whose file is unchanged, and reads its cached HTML only for a page it renders again.
 //!
 //! The index is salted like the Markdown cache (wirebook version and the whole
@@ -24,7 +24,7 @@ use crate::diagnostics::Problem;
 
 const FILE: &str = "posts.bin";
 /// Bumped when the layout of [`Index`] or [`Page`] changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A source file as it was when read: its size and modification time in nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,15 +158,16 @@ pub fn make_light(page: &mut Page) {
 }
 
 /// A copy of `page` for the index: no body, and only the light parts of its Markdown (the
-/// HTML and plain text stay in the cache entry).
+/// HTML and the search document's text stay in the cache entry; the search terms, which
+/// every build of the search index reads, are light).
 pub fn light(page: &mut Page) -> Page {
     let heavy = (
         std::mem::take(&mut page.body),
         std::mem::take(&mut page.rendered.html),
-        std::mem::take(&mut page.rendered.plain),
+        std::mem::take(&mut page.rendered.search.text),
     );
     let mut light = page.clone();
     light.html_pending = true;
-    (page.body, page.rendered.html, page.rendered.plain) = heavy;
+    (page.body, page.rendered.html, page.rendered.search.text) = heavy;
     light
 }
