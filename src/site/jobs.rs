@@ -274,7 +274,11 @@ impl Site {
             })
             .collect();
         let text = |page: &Page| -> Result<String> {
-            Ok(self.full_rendered(page)?.into_owned().search.text)
+            // A post from the posts index has its text in its cache entry only.
+            if page.html_pending && page.rendered.search.text.is_empty() {
+                return Ok(self.full_rendered(page)?.into_owned().search.text);
+            }
+            Ok(page.rendered.search.text.clone())
         };
         // serve keeps what it handed on last, so only changed files go to `sink`.
         let mut emitted = self

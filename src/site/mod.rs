@@ -168,7 +168,7 @@ impl Site {
             _ => Vec::new(),
         };
         if let Some(cache) = &cache {
-            // Each post's HTML and plain text are in its cache entry now: held for every
+            // Each post's HTML is in its cache entry now: held for every
             // post until the pages are written, they were most of a cold build's memory.
             // A page reads its entry back when rendered; the feed's posts keep theirs.
             library

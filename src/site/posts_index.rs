@@ -149,11 +149,10 @@ impl PostsIndex {
     }
 }
 
-/// Drops the page's HTML and plain text, which its cache entry holds: see
-/// `Page::html_pending`.
+/// Drops the page's HTML, which its cache entry holds: see `Page::html_pending`. The search
+/// document's text stays (the search index of a cold build writes every document).
 pub fn make_light(page: &mut Page) {
     page.rendered.html = String::new();
-    page.rendered.plain = String::new();
     page.html_pending = true;
 }
 
