@@ -137,10 +137,19 @@ impl Site {
         let rendered: Vec<Result<(), Vec<Problem>>> = library
             .pages
             .par_iter_mut()
-            .map(|p| {
-                cached_markdown(p, &cache, |p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let done = cached_markdown(p, &cache, |p| {
                     render_markdown(p, &config, &base, &styles, &messages, &links)
-                })
+                });
+                // Once in its cache entry, a post's HTML leaves memory: held for every post
+                // until the pages were written, it was most of a cold build's peak. Its page
+                // reads the entry back when rendered; the feed's newest posts (pages are
+                // sorted newest first) keep theirs.
+                if i >= config.feed_limit && p.markdown_key.is_some_and(|key| cache.holds(key)) {
+                    posts_index::make_light(p);
+                }
+                done
             })
             .collect();
         if cache.is_on() {
@@ -167,17 +176,6 @@ impl Site {
                 .collect(),
             _ => Vec::new(),
         };
-        if let Some(cache) = &cache {
-            // Each post's HTML is in its cache entry now: held for every
-            // post until the pages are written, they were most of a cold build's memory.
-            // A page reads its entry back when rendered; the feed's posts keep theirs.
-            library
-                .pages
-                .par_iter_mut()
-                .skip(config.feed_limit)
-                .filter(|p| p.markdown_key.is_some_and(|key| cache.holds(key)))
-                .for_each(posts_index::make_light);
-        }
         tracing::debug!("rendered markdown in {:?}", t.elapsed());
 
         let t = Instant::now();
