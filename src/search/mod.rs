@@ -23,6 +23,7 @@ mod postings;
 pub mod tokens;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -31,7 +32,6 @@ use serde::Serialize;
 use crate::content::page::Page;
 use crate::content::rendered::SearchText;
 use crate::output::Sink;
-use crate::render::views::Summary;
 
 /// Maps keyed by terms we made ourselves: a fast hasher is safe.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -39,10 +39,11 @@ type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 /// Text kept per document for passages and the check, in characters.
 const DOC_TEXT_CHARS: usize = 20_000;
 
-/// What the index needs of one post.
+/// What the index needs of one post: the post, and its URL and date as lists show them.
 pub struct Doc<'a> {
     pub page: &'a Page,
-    pub summary: Summary<'a>,
+    pub url: String,
+    pub date_display: String,
 }
 
 /// A post body's part of the index, from its plain text: its distinct terms, sorted, and
@@ -68,7 +69,8 @@ pub fn post_text(mut plain: String) -> SearchText {
 }
 
 /// What `serve` remembers of the index it last handed on: each file's input key, so the
-/// next build of the index hands on only the files whose inputs changed.
+/// next build of the index hands on only the files whose inputs changed, and the postings,
+/// patched for the posts whose terms changed instead of merged again.
 #[derive(Debug, Default)]
 pub struct Emitted {
     docs: Vec<u128>,
@@ -76,9 +78,44 @@ pub struct Emitted {
     meta: u128,
     /// Files the last build no longer made (fewer posts or shards), for the caller to drop.
     gone: Vec<String>,
+    /// Each post's source and the key of its terms, in id order.
+    posts: Vec<(PathBuf, u128)>,
+    postings: postings::Owned,
 }
 
 impl Emitted {
+    /// Brings the postings up to date with `docs`: when the posts are the same ones in the
+    /// same order (an edit), only those whose terms changed are patched; otherwise (a post
+    /// added, removed or moved) everything is merged again.
+    fn update(&mut self, docs: &[Doc<'_>]) {
+        let keys: Vec<u128> = docs.par_iter().map(|d| terms_key(d.page)).collect();
+        let same_posts = self.posts.len() == docs.len()
+            && self
+                .posts
+                .iter()
+                .zip(docs)
+                .all(|(p, d)| p.0 == d.page.source);
+        if same_posts {
+            for (id, d) in docs.iter().enumerate() {
+                if self.posts[id].1 != keys[id] {
+                    let heading = heading(d.page);
+                    let post = postings::PostTerms {
+                        heading: &heading,
+                        body: &d.page.rendered.search.terms,
+                    };
+                    postings::patch(&mut self.postings, id, &post);
+                }
+            }
+        } else {
+            self.postings = merge(docs);
+        }
+        self.posts = docs
+            .iter()
+            .zip(keys)
+            .map(|(d, key)| (d.page.source.clone(), key))
+            .collect();
+    }
+
     /// The files the last build of the index no longer made.
     pub fn take_gone(&mut self) -> Vec<String> {
         std::mem::take(&mut self.gone)
@@ -100,35 +137,24 @@ pub fn build(
     sink: &dyn Sink,
 ) -> Result<()> {
     let t = std::time::Instant::now();
-    // Title, tags and categories: a few words per post, tokenised here (they come from the
-    // front matter, which the Markdown stage's term lists do not see).
-    let headings: Vec<Vec<String>> = docs
-        .par_iter()
-        .map(|d| {
-            let mut heading = d.page.title.clone();
-            for t in d.page.tags.iter().chain(&d.page.categories) {
-                heading.push(' ');
-                heading.push_str(t);
-            }
-            let mut terms = Vec::new();
-            tokens::terms(&heading, |t| terms.push(t.to_string()));
-            terms.sort_unstable();
-            terms.dedup();
-            terms
-        })
-        .collect();
-    let posts: Vec<postings::PostTerms<'_>> = docs
-        .iter()
-        .zip(&headings)
-        .map(|(d, heading)| postings::PostTerms {
-            heading,
-            body: &d.page.rendered.search.terms,
-        })
-        .collect();
-    let merged = postings::merge(&posts);
-    let terms = merged.len();
+    let mut emitted = emitted;
+    if let Some(e) = emitted.as_deref_mut() {
+        e.update(docs);
+    }
+    let fresh;
+    let postings: Vec<(&str, &postings::Postings)> = match emitted.as_deref() {
+        Some(e) => &e.postings,
+        None => {
+            fresh = merge(docs);
+            &fresh
+        }
+    }
+    .iter()
+    .map(|(t, p)| (&**t, p))
+    .collect();
+    let terms = postings.len();
     let t_merge = t.elapsed();
-    let shards = postings::shards(merged);
+    let shards = postings::shards(&postings);
     let t_shards = t.elapsed();
 
     let old = emitted.as_deref();
@@ -153,9 +179,9 @@ pub fn build(
         .enumerate()
         .map(|(id, d)| {
             let mut doc = DocJson {
-                d: &d.summary.date_display,
+                d: &d.date_display,
                 t: &d.page.title,
-                u: &d.summary.url,
+                u: &d.url,
                 x: "",
             };
             let key = doc.key(d.page.rendered.search.text_hash);
@@ -204,6 +230,55 @@ pub fn build(
 }
 
 const META: &str = "search/meta.json";
+
+/// Every post's terms merged (see `postings::merge`).
+fn merge(docs: &[Doc<'_>]) -> postings::Owned {
+    let headings: Vec<Vec<String>> = docs.par_iter().map(|d| heading(d.page)).collect();
+    let posts: Vec<postings::PostTerms<'_>> = docs
+        .iter()
+        .zip(&headings)
+        .map(|(d, heading)| postings::PostTerms {
+            heading,
+            body: &d.page.rendered.search.terms,
+        })
+        .collect();
+    postings::owned(postings::merge(&posts))
+}
+
+/// The terms of a post's title, tags and categories, sorted and distinct: a few words,
+/// tokenised here (they come from the front matter, which the Markdown stage's term lists
+/// do not see).
+fn heading(page: &Page) -> Vec<String> {
+    let mut heading = page.title.clone();
+    for t in page.tags.iter().chain(&page.categories) {
+        heading.push(' ');
+        heading.push_str(t);
+    }
+    let mut terms = Vec::new();
+    tokens::terms(&heading, |t| terms.push(t.to_string()));
+    terms.sort_unstable();
+    terms.dedup();
+    terms
+}
+
+/// What a post's terms are made of: its title, tags, categories and body terms.
+fn terms_key(page: &Page) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    for part in [&page.title, &page.rendered.search.terms]
+        .into_iter()
+        .chain(&page.tags)
+    {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    // Where the tags end: a tag and a category give the same terms, but say it anyway.
+    h.update(&u64::MAX.to_le_bytes());
+    for part in &page.categories {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.digest128()
+}
 
 fn shard_file(bucket: usize) -> String {
     format!("search/index/{bucket}.json")

@@ -48,27 +48,71 @@ pub(super) fn merge<'a>(posts: &[PostTerms<'a>]) -> FastMap<&'a str, Postings> {
     postings
 }
 
-/// Adds post `id`'s terms. Its two sorted lists are walked together, so a term in both is
-/// seen once, as a title term.
+/// Adds post `id`'s terms (to lists that hold no later post yet).
 fn add<'a>(postings: &mut FastMap<&'a str, Postings>, id: usize, post: &PostTerms<'a>) {
-    let id = u32::try_from(id).expect("fewer than 2^31 posts") * 2;
-    let mut heading = post.heading.iter().map(String::as_str).peekable();
-    let mut body = post.body.split(' ').filter(|t| !t.is_empty()).peekable();
-    loop {
-        let (term, in_title) = match (heading.peek(), body.peek()) {
-            (None, None) => break,
-            (Some(h), Some(b)) if h == b => {
-                body.next();
-                (heading.next().expect("peeked"), true)
-            }
-            (Some(h), Some(b)) if h > b => (body.next().expect("peeked"), false),
-            (Some(_), _) => (heading.next().expect("peeked"), true),
-            (None, Some(_)) => (body.next().expect("peeked"), false),
-        };
+    let id = posting_id(id);
+    for (term, in_title) in post.terms() {
         postings
             .entry(term)
             .or_default()
             .push(id + u32::from(in_title));
+    }
+}
+
+fn posting_id(id: usize) -> u32 {
+    u32::try_from(id).expect("fewer than 2^31 posts") * 2
+}
+
+impl<'a> PostTerms<'a> {
+    /// The post's terms, each once: its two sorted lists walked together, so a term in both
+    /// is a title term.
+    fn terms(&self) -> impl Iterator<Item = (&'a str, bool)> + use<'a> {
+        let mut heading = self.heading.iter().map(String::as_str).peekable();
+        let mut body = self.body.split(' ').filter(|t| !t.is_empty()).peekable();
+        std::iter::from_fn(move || {
+            Some(match (heading.peek(), body.peek()) {
+                (None, None) => return None,
+                (Some(h), Some(b)) if h == b => {
+                    body.next();
+                    (heading.next()?, true)
+                }
+                (Some(h), Some(b)) if h > b => (body.next()?, false),
+                (Some(_), _) => (heading.next()?, true),
+                (None, Some(_)) => (body.next()?, false),
+            })
+        })
+    }
+}
+
+/// Postings that outlive the posts they were merged from, patched one post at a time
+/// (`serve`, where an edit changes one post's terms and no post's id).
+pub(super) type Owned = FastMap<Box<str>, Postings>;
+
+pub(super) fn owned(postings: FastMap<&str, Postings>) -> Owned {
+    postings.into_iter().map(|(t, p)| (t.into(), p)).collect()
+}
+
+/// Replaces post `id`'s terms in `postings` by those of `post`.
+pub(super) fn patch(postings: &mut Owned, id: usize, post: &PostTerms<'_>) {
+    let id = posting_id(id);
+    // Its old terms are not kept apart: look for it in every list (a binary search each).
+    for list in postings.values_mut() {
+        if let Ok(at) = list.binary_search_by_key(&id, |n| n & !1) {
+            list.remove(at);
+        }
+    }
+    postings.retain(|_, list| !list.is_empty());
+    for (term, in_title) in post.terms() {
+        let n = id + u32::from(in_title);
+        match postings.get_mut(term) {
+            Some(list) => {
+                let at = list.partition_point(|&m| m < id);
+                list.insert(at, n);
+            }
+            None => {
+                postings.insert(term.into(), vec![n]);
+            }
+        }
     }
 }
 
@@ -77,18 +121,18 @@ fn add<'a>(postings: &mut FastMap<&'a str, Postings>, id: usize, post: &PostTerm
 pub(super) struct Shards<'a> {
     pub buckets: u32,
     pub split: BTreeMap<String, BTreeSet<String>>,
-    pub terms: Vec<Vec<(&'a str, Postings)>>,
+    pub terms: Vec<Vec<(&'a str, &'a Postings)>>,
 }
 
 /// Popular prefixes are split (one character longer, as often as it takes) so that no key
 /// holds much more than a shard; then keys are hashed into buckets of about SHARD_BYTES.
-pub(super) fn shards(postings: FastMap<&str, Postings>) -> Shards<'_> {
+pub(super) fn shards<'a>(postings: &[(&'a str, &'a Postings)]) -> Shards<'a> {
     let size = |t: &str, p: &Postings| t.len() + 4 + p.len() * 3;
     let (keys, split) = place(postings.iter().map(|(t, p)| (*t, size(t, p))));
     let total: usize = postings.iter().map(|(t, p)| size(t, p)).sum();
     let buckets = total.div_ceil(SHARD_BYTES).clamp(1, MAX_BUCKETS) as u32;
-    let mut terms: Vec<Vec<(&str, Postings)>> = vec![Vec::new(); buckets as usize];
-    for (term, list) in postings {
+    let mut terms: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); buckets as usize];
+    for &(term, list) in postings {
         let b = tokens::bucket(keys[term], buckets) as usize;
         terms[b].push((term, list));
     }
@@ -104,7 +148,7 @@ pub(super) fn shards(postings: FastMap<&str, Postings>) -> Shards<'_> {
 
 /// A shard's input key: its terms and postings (hashing them is much cheaper than writing
 /// the JSON, so an unchanged shard is not written).
-pub(super) fn shard_key(terms: &[(&str, Postings)]) -> u128 {
+pub(super) fn shard_key(terms: &[(&str, &Postings)]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     let mut bytes = Vec::new();
     for (term, list) in terms {
@@ -122,7 +166,7 @@ pub(super) fn shard_key(terms: &[(&str, Postings)]) -> u128 {
 /// `{"term":[postings],…}` for terms in sorted order, each list written as gaps: `(id −
 /// previous id) × 2 + in_title`, the first counting from −1. What serde_json writes for
 /// that map, without building a `Value` per posting.
-pub(super) fn shard_json(terms: &[(&str, Postings)]) -> Vec<u8> {
+pub(super) fn shard_json(terms: &[(&str, &Postings)]) -> Vec<u8> {
     use std::io::Write as _;
     let mut out = Vec::with_capacity(terms.iter().map(|(t, p)| t.len() + 4 + p.len() * 4).sum());
     out.push(b'{');
@@ -205,7 +249,8 @@ mod tests {
     #[test]
     fn shard_json_is_what_serde_json_writes_for_the_map_of_gaps() {
         // Posts 0 (title), 5 and 6 (title); post 3.
-        let terms = [("a\"b", vec![1, 10, 13]), ("z", vec![]), ("통신", vec![6])];
+        let lists = [vec![1, 10, 13], vec![], vec![6]];
+        let terms = [("a\"b", &lists[0]), ("z", &lists[1]), ("통신", &lists[2])];
         let gaps = [vec![3u64, 10, 3], vec![], vec![8]];
         let map: serde_json::Map<String, serde_json::Value> = terms
             .iter()
@@ -234,6 +279,38 @@ mod tests {
         assert_eq!(postings["async"], [0]);
         assert_eq!(postings["tokio"], [0]);
         assert_eq!(postings.len(), 4);
+    }
+
+    #[test]
+    fn a_patched_post_gives_the_postings_a_new_merge_gives() {
+        let (title, none) = (["rust".to_string()], []);
+        let before = [
+            PostTerms {
+                heading: &title,
+                body: "async rust",
+            },
+            PostTerms {
+                heading: &none,
+                body: "async gone tokio",
+            },
+            PostTerms {
+                heading: &title,
+                body: "tokio",
+            },
+        ];
+        let mut after = before
+            .iter()
+            .map(|p| PostTerms { ..*p })
+            .collect::<Vec<_>>();
+        after[1] = PostTerms {
+            heading: &title,
+            body: "new tokio",
+        };
+        let mut patched = owned(merge(&before));
+        patch(&mut patched, 1, &after[1]);
+        assert_eq!(patched, owned(merge(&after)));
+        assert!(!patched.contains_key("gone"));
+        assert_eq!(patched["rust"], [1, 3, 5]);
     }
 
     #[test]

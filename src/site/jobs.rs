@@ -267,10 +267,12 @@ impl Site {
         let docs: Vec<crate::search::Doc<'_>> = self
             .library
             .pages
-            .iter()
+            .par_iter()
             .map(|page| crate::search::Doc {
                 page,
-                summary: Summary::new(page, &self.base, &self.config, &self.messages),
+                // As `Summary::new` makes them; the rest of a summary is not needed here.
+                url: self.local(&page.path),
+                date_display: self.messages.date(page.language(&self.config), &page.date),
             })
             .collect();
         let text = |page: &Page| -> Result<String> {
