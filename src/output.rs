@@ -105,6 +105,11 @@ pub trait Sink: Sync {
         false
     }
 
+    /// Whether [`Sink::reuse`] can say yes in this build (the output holds an earlier one).
+    fn reuses(&self) -> bool {
+        false
+    }
+
     /// Whether the sink records input keys, for [`Sink::reuse`] now or in the next build:
     /// when not, they are not worth computing.
     fn keeps_inputs(&self) -> bool {
@@ -140,6 +145,10 @@ impl Sink for Staging {
                 .map(|(rel, state)| (rel.to_string(), state, false)),
         );
         true
+    }
+
+    fn reuses(&self) -> bool {
+        self.previous.is_some()
     }
 
     fn keeps_inputs(&self) -> bool {

@@ -68,9 +68,9 @@ impl Site {
         let mut key = InputKey::default();
         key.bytes(env!("CARGO_PKG_VERSION").as_bytes());
         key.u128(self.renderer.sources_key);
-        key.json(site);
+        key.json(site).expect("the site's values serialise");
         key.bytes(format!("{:?}", self.config).as_bytes());
-        key.finish()
+        key.finish("")
     }
 
     /// Renders the given files in parallel into `sink`. A sink that keeps files from an
@@ -102,129 +102,24 @@ impl Site {
         if let Job::SearchIndex = job {
             return self.write_search_index(sink).map(|()| 0);
         }
-        let mut vars = Map::new();
-        // The language of this page's theme text and `<html lang>`: a post's own, else the site's.
-        let lang = match job {
-            Job::Post(i) => self.library.pages[*i].language(&self.config),
-            _ => &self.config.language,
-        };
-        set(&mut vars, "lang", &lang)?;
-        // The posts whose full HTML the page shows: not in `vars` until the page is known to
-        // need rendering; their content keys stand for it in the input key.
-        let mut contents: Vec<&Page> = Vec::new();
-        let (template, path) = match job {
-            Job::Post(i) => {
-                let page = &self.library.pages[*i];
-                let (older, newer) = self.library.neighbours(*i);
-                let mut view =
-                    PageView::new(page, &self.base, &self.config, &self.messages, older, newer);
-                view.content = "";
-                set(&mut vars, "page", &view)?;
-                contents.push(page);
-                (format!("{}.html", page.layout), page.path.clone())
+        // When the output may hold the file already, its input key alone first: hashed
+        // straight from the views, without the template values a render needs.
+        if let Some(salt) = salt.filter(|_| sink.reuses()) {
+            let mut key = KeyOnly(InputKey::new(salt));
+            let (template, path, _) = self.job_vars(job, &mut key)?;
+            let files = job_files(job, &path);
+            let files: Vec<&str> = files.iter().map(String::as_str).collect();
+            if sink.reuse(&files, key.0.finish(&template)) {
+                return Ok(1);
             }
-            Job::Index(n) => {
-                let per = self.config.posts_per_page;
-                let pages = self.library.pages.iter().skip((n - 1) * per).take(per);
-                let total = self.index_pages();
-                let paginator = Paginator {
-                    current: *n,
-                    total,
-                    pages: pages
-                        .map(|p| Summary::new(p, &self.base, &self.config, &self.messages))
-                        .collect(),
-                    prev_url: (*n > 1).then(|| self.local(&pager_path("/", n - 1))),
-                    next_url: (*n < total).then(|| self.local(&pager_path("/", n + 1))),
-                };
-                set(&mut vars, "paginator", &paginator)?;
-                set(&mut vars, "page_url", &self.local(&pager_path("/", *n)))?;
-                ("index.html".into(), pager_path("/", *n))
-            }
-            Job::TaxonomyList(n) => {
-                let tax = &self.taxonomies[*n];
-                let terms: Vec<TermView> = tax
-                    .terms
-                    .iter()
-                    .map(|t| TermView::new(tax, t, &self.base))
-                    .collect();
-                set(&mut vars, "taxonomy", &TaxonomyView::new(tax, &self.base))?;
-                set(&mut vars, "terms", &terms)?;
-                set(&mut vars, "page_url", &self.local(&tax.path()))?;
-                ("taxonomy_list.html".into(), tax.path())
-            }
-            Job::Term(n, t) => {
-                let (tax, term) = (&self.taxonomies[*n], &self.taxonomies[*n].terms[*t]);
-                let pages: Vec<_> = term
-                    .pages
-                    .iter()
-                    .map(|&i| {
-                        Summary::new(
-                            &self.library.pages[i],
-                            &self.base,
-                            &self.config,
-                            &self.messages,
-                        )
-                    })
-                    .collect();
-                set(&mut vars, "taxonomy", &TaxonomyView::new(tax, &self.base))?;
-                set(&mut vars, "term", &TermView::new(tax, term, &self.base))?;
-                set(&mut vars, "pages", &pages)?;
-                set(&mut vars, "page_url", &self.local(&tax.term_path(term)))?;
-                ("taxonomy.html".into(), tax.term_path(term))
-            }
-            Job::NotFound => ("404.html".into(), "/404.html".into()),
-            Job::Search => ("search.html".into(), "/search/".into()),
-            Job::SearchIndex => unreachable!("written above"),
-            Job::Feed => {
-                let feed = Feed::new(&self.library, &self.base, &self.config, &self.messages);
-                contents.extend(feed.entries.iter().map(|e| e.page));
-                let Value::Object(values) = serde_json::to_value(&feed)? else {
-                    unreachable!("the feed is a struct")
-                };
-                vars.extend(values);
-                ("atom.xml".into(), "/atom.xml".into())
-            }
-            Job::Sitemap => {
-                let index_paths: Vec<String> = (1..=self.index_pages())
-                    .map(|n| pager_path("/", n))
-                    .collect();
-                set(
-                    &mut vars,
-                    "entries",
-                    &sitemap::sitemap_entries(
-                        &self.library,
-                        &self.taxonomies,
-                        &index_paths,
-                        &self.base,
-                    ),
-                )?;
-                ("sitemap.xml".into(), "/sitemap.xml".into())
-            }
-        };
-        set(
-            &mut vars,
-            "canonical",
-            &encode_path(&self.base.absolute(&path)),
-        )?;
-        let file = crate::content::page::output_file_for(&path);
-        let mut files = vec![file.as_str()];
-        if *job == Job::Feed {
-            // jekyll-feed's path, so subscribers of a moved Jekyll blog keep their feed.
-            files.push("feed.xml");
         }
-        let input = salt.map_or(0, |salt| {
-            let mut key = InputKey::default();
-            key.u128(salt);
-            key.bytes(template.as_bytes());
-            key.json(&vars);
-            for page in &contents {
-                key.u128(self.content_key(page));
-            }
-            key.finish()
-        });
-        if sink.reuse(&files, input) {
-            return Ok(1);
-        }
+        let mut vars = Values {
+            key: salt.map(InputKey::new),
+            map: Map::new(),
+        };
+        let (template, path, contents) = self.job_vars(job, &mut vars)?;
+        let input = vars.key.as_ref().map_or(0, |k| k.finish(&template));
+        let mut vars = vars.map;
         // The page is rendered: its posts' HTML goes in where the template reads it.
         let html_of = |page: &Page| self.html(page).map(|h| Value::String(h.into_owned()));
         match job {
@@ -253,10 +148,118 @@ impl Site {
                 ),
                 _ => format!("rendering {path} with template `{template}`"),
             })?;
-        for file in files {
-            sink.put(file, html.as_bytes(), input)?;
+        for file in job_files(job, &path) {
+            sink.put(&file, html.as_bytes(), input)?;
         }
         Ok(0)
+    }
+
+    /// A job's template values into `vars`, but the site's and the HTML of the posts it
+    /// shows, whose content keys stand for it; returns the template, the page's URL path
+    /// and those posts.
+    fn job_vars<'s>(
+        &'s self,
+        job: &Job,
+        vars: &mut impl Vars,
+    ) -> Result<(String, String, Vec<&'s Page>)> {
+        // The language of this page's theme text and `<html lang>`: a post's own, else the site's.
+        let lang = match job {
+            Job::Post(i) => self.library.pages[*i].language(&self.config),
+            _ => &self.config.language,
+        };
+        vars.set("lang", &lang)?;
+        let mut contents: Vec<&Page> = Vec::new();
+        let (template, path): (String, String) = match job {
+            Job::Post(i) => {
+                let page = &self.library.pages[*i];
+                let (older, newer) = self.library.neighbours(*i);
+                let mut view =
+                    PageView::new(page, &self.base, &self.config, &self.messages, older, newer);
+                view.content = "";
+                vars.set("page", &view)?;
+                vars.content(self.content_key(page));
+                contents.push(page);
+                (format!("{}.html", page.layout), page.path.clone())
+            }
+            Job::Index(n) => {
+                let per = self.config.posts_per_page;
+                let pages = self.library.pages.iter().skip((n - 1) * per).take(per);
+                let total = self.index_pages();
+                let paginator = Paginator {
+                    current: *n,
+                    total,
+                    pages: pages
+                        .map(|p| Summary::new(p, &self.base, &self.config, &self.messages))
+                        .collect(),
+                    prev_url: (*n > 1).then(|| self.local(&pager_path("/", n - 1))),
+                    next_url: (*n < total).then(|| self.local(&pager_path("/", n + 1))),
+                };
+                vars.set("paginator", &paginator)?;
+                vars.set("page_url", &self.local(&pager_path("/", *n)))?;
+                ("index.html".into(), pager_path("/", *n))
+            }
+            Job::TaxonomyList(n) => {
+                let tax = &self.taxonomies[*n];
+                let terms: Vec<TermView> = tax
+                    .terms
+                    .iter()
+                    .map(|t| TermView::new(tax, t, &self.base))
+                    .collect();
+                vars.set("taxonomy", &TaxonomyView::new(tax, &self.base))?;
+                vars.set("terms", &terms)?;
+                vars.set("page_url", &self.local(&tax.path()))?;
+                ("taxonomy_list.html".into(), tax.path())
+            }
+            Job::Term(n, t) => {
+                let (tax, term) = (&self.taxonomies[*n], &self.taxonomies[*n].terms[*t]);
+                let pages: Vec<_> = term
+                    .pages
+                    .iter()
+                    .map(|&i| {
+                        Summary::new(
+                            &self.library.pages[i],
+                            &self.base,
+                            &self.config,
+                            &self.messages,
+                        )
+                    })
+                    .collect();
+                vars.set("taxonomy", &TaxonomyView::new(tax, &self.base))?;
+                vars.set("term", &TermView::new(tax, term, &self.base))?;
+                vars.set("pages", &pages)?;
+                vars.set("page_url", &self.local(&tax.term_path(term)))?;
+                ("taxonomy.html".into(), tax.term_path(term))
+            }
+            Job::NotFound => ("404.html".into(), "/404.html".into()),
+            Job::Search => ("search.html".into(), "/search/".into()),
+            Job::SearchIndex => unreachable!("written above"),
+            Job::Feed => {
+                let feed = Feed::new(&self.library, &self.base, &self.config, &self.messages);
+                vars.extend(&feed)?;
+                for entry in &feed.entries {
+                    vars.content(self.content_key(entry.page));
+                    contents.push(entry.page);
+                }
+                ("atom.xml".into(), "/atom.xml".into())
+            }
+            Job::Sitemap => {
+                let index_paths: Vec<String> = (1..=self.index_pages())
+                    .map(|n| pager_path("/", n))
+                    .collect();
+                vars.set(
+                    "entries",
+                    &sitemap::sitemap_entries(
+                        &self.library,
+                        &self.taxonomies,
+                        &index_paths,
+                        &self.base,
+                    ),
+                )?;
+                ("sitemap.xml".into(), "/sitemap.xml".into())
+            }
+        };
+        vars.set("canonical", &encode_path(&self.base.absolute(&path)))?;
+        Ok((template, path, contents))
     }
 
     /// The search index over every post, into `sink`. Each post's terms are in its light
@@ -297,17 +300,92 @@ impl Site {
     }
 }
 
-/// `vars[name] = value`, as a template reads it.
-fn set<T: Serialize + ?Sized>(vars: &mut Map<String, Value>, name: &str, value: &T) -> Result<()> {
-    vars.insert(name.to_string(), serde_json::to_value(value)?);
-    Ok(())
+/// The output files of a job: its page, and the feed's second path.
+fn job_files(job: &Job, path: &str) -> Vec<String> {
+    let mut files = vec![crate::content::page::output_file_for(path)];
+    if *job == Job::Feed {
+        // jekyll-feed's path, so subscribers of a moved Jekyll blog keep their feed.
+        files.push("feed.xml".into());
+    }
+    files
+}
+
+/// Where a job's template values go (`Site::job_vars`): into its input key alone, or into
+/// the values a template is rendered with as well. Both hash the same bytes in the same
+/// order, so a key is the same whichever made it.
+trait Vars {
+    fn set<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()>;
+    /// Every field of `value` as a template value of its own (the feed's).
+    fn extend<T: Serialize>(&mut self, value: &T) -> Result<()>;
+    /// The content key of a post whose HTML the page shows (see `Site::content_key`).
+    fn content(&mut self, key: u128);
+}
+
+/// The input key alone.
+struct KeyOnly(InputKey);
+
+impl Vars for KeyOnly {
+    fn set<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
+        self.0.bytes(name.as_bytes());
+        self.0.json(value)
+    }
+
+    fn extend<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        self.0.json(value)
+    }
+
+    fn content(&mut self, key: u128) {
+        self.0.u128(key);
+    }
+}
+
+/// The template values, and the input key when the sink keeps one.
+struct Values {
+    key: Option<InputKey>,
+    map: Map<String, Value>,
+}
+
+impl Vars for Values {
+    fn set<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
+        if let Some(key) = &mut self.key {
+            key.bytes(name.as_bytes());
+            key.json(value)?;
+        }
+        self.map
+            .insert(name.to_string(), serde_json::to_value(value)?);
+        Ok(())
+    }
+
+    fn extend<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        if let Some(key) = &mut self.key {
+            key.json(value)?;
+        }
+        let Value::Object(values) = serde_json::to_value(value)? else {
+            anyhow::bail!("template values must be a map");
+        };
+        self.map.extend(values);
+        Ok(())
+    }
+
+    fn content(&mut self, key: u128) {
+        if let Some(k) = &mut self.key {
+            k.u128(key);
+        }
+    }
 }
 
 /// The input key of an output file: xxh3-128 over everything its rendering reads.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct InputKey(xxhash_rust::xxh3::Xxh3Default);
 
 impl InputKey {
+    /// A key starting from `salt` (see `Site::input_salt`).
+    fn new(salt: u128) -> Self {
+        let mut key = InputKey::default();
+        key.u128(salt);
+        key
+    }
+
     fn bytes(&mut self, bytes: &[u8]) {
         // Length first, so that two parts never read as one.
         self.0.update(&(bytes.len() as u64).to_le_bytes());
@@ -318,14 +396,18 @@ impl InputKey {
         self.0.update(&value.to_le_bytes());
     }
 
-    fn json(&mut self, value: &impl Serialize) {
-        serde_json::to_writer(&mut *self, value).expect("template values serialise");
+    fn json(&mut self, value: &(impl Serialize + ?Sized)) -> Result<()> {
+        serde_json::to_writer(&mut *self, value)?;
         self.0.update(b"\0");
+        Ok(())
     }
 
-    fn finish(&self) -> u128 {
+    /// The key, with the template the values are rendered with.
+    fn finish(&self, template: &str) -> u128 {
+        let mut last = self.0.clone();
+        last.update(template.as_bytes());
         // 0 means "no key" to the sink.
-        self.0.digest128().max(1)
+        last.digest128().max(1)
     }
 }
 
