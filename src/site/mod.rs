@@ -169,7 +169,7 @@ impl Site {
         );
         // What the index keeps: each page as loaded (its layout not yet resolved), light.
         let indexed: Vec<Page> = match &index {
-            Some(_) if problems.is_empty() => library
+            Some(index) if problems.is_empty() && index.needs_saving(&library.pages) => library
                 .pages
                 .par_iter_mut()
                 .map(posts_index::light)
@@ -195,9 +195,11 @@ impl Site {
         languages.extend(library.pages.iter().filter_map(|p| p.lang.as_deref()));
         warnings.extend(messages.missing(&languages));
         if let Some(index) = index {
-            let t = Instant::now();
-            index.save(indexed.into_iter());
-            tracing::debug!("posts index saved in {:?}", t.elapsed());
+            if !indexed.is_empty() {
+                let t = Instant::now();
+                index.save(indexed.into_iter());
+                tracing::debug!("posts index saved in {:?}", t.elapsed());
+            }
         }
         let taxonomies = taxonomy::collect(&library);
         let assets = theme::assets_for(root, &messages)?;

@@ -115,6 +115,18 @@ impl PostsIndex {
         Ok(loaded)
     }
 
+    /// Whether saving would change the index: this build read and stamped a post, or a
+    /// post the index holds is gone (removed, or now a draft). An entry whose file changed
+    /// too recently to be stamped again may stay as it was: its stamp no longer matches.
+    pub fn needs_saving(&self, pages: &[Page]) -> bool {
+        if !self.fresh.lock().expect("index lock").is_empty() {
+            return true;
+        }
+        let sources: std::collections::HashSet<&Path> =
+            pages.iter().map(|p| p.source.as_path()).collect();
+        self.known.keys().any(|k| !sources.contains(k.as_path()))
+    }
+
     /// Saves the entries of `pages` (published posts, after the Markdown stage, before their
     /// layouts are resolved) that came from the index or were read by this build with a
     /// stamp. Failing to save only costs the next build time.
