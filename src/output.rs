@@ -160,6 +160,57 @@ impl Sink for Staging {
     }
 }
 
+/// The input key of an output file (see [`Sink::reuse`]): xxh3-128 over everything its
+/// making reads, fed part by part. Never 0, which means "no key" to a sink.
+#[derive(Default, Clone)]
+pub struct InputKey(xxhash_rust::xxh3::Xxh3Default);
+
+impl InputKey {
+    /// A key starting from `salt`.
+    pub fn new(salt: u128) -> Self {
+        let mut key = InputKey::default();
+        key.u128(salt);
+        key
+    }
+
+    /// A part of any length: the length goes first, so that two parts never read as one.
+    pub fn part(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// Bytes as they are: a part whose length is known from what came before, or the last.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn u128(&mut self, value: u128) {
+        self.0.update(&value.to_le_bytes());
+    }
+
+    /// A value as JSON, closed by a NUL.
+    pub fn json(&mut self, value: &(impl Serialize + ?Sized)) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut *self, value)?;
+        self.0.update(b"\0");
+        Ok(())
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128().max(1)
+    }
+}
+
+impl std::io::Write for InputKey {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Manifest {
     format: u32,

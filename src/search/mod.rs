@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::content::page::Page;
 use crate::content::rendered::SearchText;
-use crate::output::Sink;
+use crate::output::{InputKey, Sink};
 
 /// Maps keyed by terms we made ourselves: a fast hasher is safe.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -208,7 +208,9 @@ pub fn build(
         "split": shards.split,
     });
     let meta = serde_json::to_vec(&meta).expect("json");
-    let meta_key = xxhash_rust::xxh3::xxh3_128(&meta).max(1);
+    let mut meta_key = InputKey::default();
+    meta_key.raw(&meta);
+    let meta_key = meta_key.finish();
     if !kept(old.map(|e| &e.meta), META, meta_key) {
         sink.put(META, &meta, meta_key)?;
     }
@@ -263,21 +265,19 @@ fn heading(page: &Page) -> Vec<String> {
 
 /// What a post's terms are made of: its title, tags, categories and body terms.
 fn terms_key(page: &Page) -> u128 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut key = InputKey::default();
     for part in [&page.title, &page.rendered.search.terms]
         .into_iter()
         .chain(&page.tags)
     {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        key.part(part.as_bytes());
     }
     // Where the tags end: a tag and a category give the same terms, but say it anyway.
-    h.update(&u64::MAX.to_le_bytes());
+    key.raw(&u64::MAX.to_le_bytes());
     for part in &page.categories {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
+        key.part(part.as_bytes());
     }
-    h.digest128()
+    key.finish()
 }
 
 fn shard_file(bucket: usize) -> String {
@@ -300,14 +300,12 @@ struct DocJson<'a> {
 impl DocJson<'_> {
     /// The document's input key: its URL, title and date, and `text_hash` for its text.
     fn key(&self, text_hash: u128) -> u128 {
-        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        let mut key = InputKey::default();
         for part in [self.d, self.t, self.u] {
-            h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
+            key.part(part.as_bytes());
         }
-        h.update(&text_hash.to_le_bytes());
-        // 0 means "no key" to the sink.
-        h.digest128().max(1)
+        key.u128(text_hash);
+        key.finish()
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::{tokens, FastMap};
+use crate::output::InputKey;
 
 /// About how large a shard should be, in bytes: a query reads a few of them.
 const SHARD_BYTES: usize = 12 * 1024;
@@ -149,18 +150,16 @@ pub(super) fn shards<'a>(postings: &[(&'a str, &'a Postings)]) -> Shards<'a> {
 /// A shard's input key: its terms and postings (hashing them is much cheaper than writing
 /// the JSON, so an unchanged shard is not written).
 pub(super) fn shard_key(terms: &[(&str, &Postings)]) -> u128 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut key = InputKey::default();
     let mut bytes = Vec::new();
     for (term, list) in terms {
+        key.part(term.as_bytes());
         bytes.clear();
-        bytes.extend_from_slice(&(term.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(term.as_bytes());
         bytes.extend_from_slice(&(list.len() as u64).to_le_bytes());
         bytes.extend(list.iter().flat_map(|n| n.to_le_bytes()));
-        h.update(&bytes);
+        key.raw(&bytes);
     }
-    // 0 means "no key" to the sink.
-    h.digest128().max(1)
+    key.finish()
 }
 
 /// `{"term":[postings],…}` for terms in sorted order, each list written as gaps: `(id −

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::Site;
 use crate::content::page::Page;
 use crate::feed::Feed;
-use crate::output::Sink;
+use crate::output::{InputKey, Sink};
 use crate::render::views::{
     pager_path, PageView, Paginator, SiteView, Summary, TaxonomyView, TermView,
 };
@@ -66,11 +66,11 @@ impl Site {
     /// site's values and the whole configuration (theme text, highlighting, …).
     fn input_salt(&self, site: &Value) -> u128 {
         let mut key = InputKey::default();
-        key.bytes(env!("CARGO_PKG_VERSION").as_bytes());
+        key.part(env!("CARGO_PKG_VERSION").as_bytes());
         key.u128(self.renderer.sources_key);
         key.json(site).expect("the site's values serialise");
-        key.bytes(format!("{:?}", self.config).as_bytes());
-        key.finish("")
+        key.part(format!("{:?}", self.config).as_bytes());
+        key.finish()
     }
 
     /// Renders the given files in parallel into `sink`. A sink that keeps files from an
@@ -109,7 +109,7 @@ impl Site {
             let (template, path, _) = self.job_vars(job, &mut key)?;
             let files = job_files(job, &path);
             let files: Vec<&str> = files.iter().map(String::as_str).collect();
-            if sink.reuse(&files, key.0.finish(&template)) {
+            if sink.reuse(&files, key_for(&key.0, &template)) {
                 return Ok(1);
             }
         }
@@ -118,7 +118,7 @@ impl Site {
             map: Map::new(),
         };
         let (template, path, contents) = self.job_vars(job, &mut vars)?;
-        let input = vars.key.as_ref().map_or(0, |k| k.finish(&template));
+        let input = vars.key.as_ref().map_or(0, |k| key_for(k, &template));
         let mut vars = vars.map;
         // The page is rendered: its posts' HTML goes in where the template reads it.
         let html_of = |page: &Page| self.html(page).map(|h| Value::String(h.into_owned()));
@@ -326,12 +326,12 @@ struct KeyOnly(InputKey);
 
 impl Vars for KeyOnly {
     fn set<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
-        self.0.bytes(name.as_bytes());
-        self.0.json(value)
+        self.0.part(name.as_bytes());
+        Ok(self.0.json(value)?)
     }
 
     fn extend<T: Serialize>(&mut self, value: &T) -> Result<()> {
-        self.0.json(value)
+        Ok(self.0.json(value)?)
     }
 
     fn content(&mut self, key: u128) {
@@ -348,7 +348,7 @@ struct Values {
 impl Vars for Values {
     fn set<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<()> {
         if let Some(key) = &mut self.key {
-            key.bytes(name.as_bytes());
+            key.part(name.as_bytes());
             key.json(value)?;
         }
         self.map
@@ -374,50 +374,9 @@ impl Vars for Values {
     }
 }
 
-/// The input key of an output file: xxh3-128 over everything its rendering reads.
-#[derive(Default, Clone)]
-struct InputKey(xxhash_rust::xxh3::Xxh3Default);
-
-impl InputKey {
-    /// A key starting from `salt` (see `Site::input_salt`).
-    fn new(salt: u128) -> Self {
-        let mut key = InputKey::default();
-        key.u128(salt);
-        key
-    }
-
-    fn bytes(&mut self, bytes: &[u8]) {
-        // Length first, so that two parts never read as one.
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-    }
-
-    fn u128(&mut self, value: u128) {
-        self.0.update(&value.to_le_bytes());
-    }
-
-    fn json(&mut self, value: &(impl Serialize + ?Sized)) -> Result<()> {
-        serde_json::to_writer(&mut *self, value)?;
-        self.0.update(b"\0");
-        Ok(())
-    }
-
-    /// The key, with the template the values are rendered with.
-    fn finish(&self, template: &str) -> u128 {
-        let mut last = self.0.clone();
-        last.update(template.as_bytes());
-        // 0 means "no key" to the sink.
-        last.digest128().max(1)
-    }
-}
-
-impl std::io::Write for InputKey {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// The input key of a job's file: `key` closed with the template its values are rendered with.
+fn key_for(key: &InputKey, template: &str) -> u128 {
+    let mut key = key.clone();
+    key.raw(template.as_bytes());
+    key.finish()
 }
